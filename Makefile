@@ -1,0 +1,35 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= sample_data
+
+.PHONY: run test bench browser sample-data clean
+
+run: $(STAMP)
+	NEWS_ANALYTICS_DATA="$(DATA)" $(BIN)/streamlit run dashboard.py
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+# Re-installs only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Debian's Chromium for the end-to-end browser tests; they skip with the reason when it is absent.
+browser:
+	@bash .ci/install-chromium || true
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+sample-data: $(STAMP)
+	rm -rf sample_data
+	$(BIN)/python -m analytics generate sample_data --docs 2000 --seed 7 --short-bodies --odd-files
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,318 @@
+"""Synthetic corpora in the documents' format, for demos, tests and benchmarks.
+
+The shape follows real news folders: a few outlets publish most articles, topics are skewed,
+weekends are quiet, about a third of documents have no scores, unpublished documents carry
+`heat: -1`, some articles arrive twice, and stories run as bursts across outlets.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+OUTLETS: list[tuple[str, str]] = [
+    ("The Daily Ledger", "dailyledger.example"),
+    ("Metro Tribune", "metrotribune.example"),
+    ("Tech Current", "techcurrent.example"),
+    ("Global Wire", "globalwire.example"),
+    ("Northern Herald", "northernherald.example"),
+    ("Market Watchers", "marketwatchers.example"),
+    ("Science Now", "sciencenow.example"),
+    ("City Chronicle", "citychronicle.example"),
+    ("The Analyst", "theanalyst.example"),
+    ("Policy Review", "policyreview.example"),
+    ("Startup Beat", "startupbeat.example"),
+    ("Health Desk", "healthdesk.example"),
+    ("Coastal Post", "coastalpost.example"),
+    ("Data Journal", "datajournal.example"),
+    ("Evening Standard Tech", "eveningtech.example"),
+    ("Open Source Weekly", "osweekly.example"),
+]
+# Outlets that only ever show up in `related[]`: "who else covered this".
+RELATED_ONLY_OUTLETS: list[tuple[str, str]] = [
+    ("Wire Services", "wireservices.example"),
+    ("Regional Times", "regionaltimes.example"),
+    ("Industry Insider", "industryinsider.example"),
+]
+TOPICS = [
+    "AI", "Machine Learning", "Computer Vision", "Natural Language Processing", "Robotics",
+    "Cloud", "Cybersecurity", "Healthcare", "Finance", "Policy", "Chips", "Startups",
+    "Ethics", "Education", "Climate",
+]
+_SUBJECTS = [
+    "regulators", "researchers", "a startup", "the city council", "hospitals", "chipmakers",
+    "banks", "universities", "cloud providers", "lawmakers", "investors", "engineers",
+]
+_VERBS = ["unveil", "question", "bet on", "push back on", "scale up", "rethink", "test", "fund"]
+_OBJECTS = [
+    "facial recognition", "language models", "self-driving pilots", "data centres",
+    "privacy rules", "open models", "edge devices", "medical imaging", "fraud detection",
+    "energy use", "hiring tools", "content moderation",
+]
+_FILLER = (
+    "Editors reviewing coverage will find the usual mix of announcements, analysis and "
+    "follow-ups here. The paragraph exists so that synthetic documents weigh about as much "
+    "as real ones, which matters when measuring how fast a folder loads. "
+)
+
+
+@dataclass(frozen=True)
+class _Story:
+    title: str
+    topics: tuple[str, ...]
+    start: datetime
+    size: int
+
+
+def generate_corpus(
+    out_dir: str | Path, docs: int, seed: int = 0, *, years: int = 3, body_paragraphs: tuple[int, int] = (12, 20)
+) -> list[Path]:
+    """Write `docs` synthetic documents under `out_dir` and return their paths.
+
+    The default body length gives files of about 5.5 KB, the weight of real documents.
+    """
+    rng = random.Random(seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    end = datetime(2026, 10, 31, tzinfo=timezone.utc)
+    start = end - timedelta(days=365 * years)
+    stories = _stories(rng, docs, start, end)
+    written: list[Path] = []
+    urls: list[tuple[str, str, str]] = []
+    index = 0
+    while len(written) < docs:
+        story = rng.choice(stories) if stories and rng.random() < 0.35 else None
+        doc = _document(rng, index, start, end, story, urls, body_paragraphs)
+        if urls and rng.random() < 0.02:  # the same article delivered again, URL slightly changed
+            url, title, domain = rng.choice(urls)
+            doc.update(webUrl=_variant(rng, url), title=title)
+            doc["provider"] = {"name": _outlet_name(domain), "domain": domain}
+        path = out / doc.pop("_folder") / f"{doc['publishedDateTime'][:10]}-{index:06d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_document(doc), encoding="utf-8")
+        urls.append((doc["webUrl"], doc["title"], doc["provider"]["domain"]))
+        written.append(path)
+        index += 1
+    return written
+
+
+def render_document(doc: dict) -> str:
+    """The text of a document file: YAML front matter between `---` lines, then a body."""
+    body = doc.pop("_body", "")
+    lines = ["---"]
+    for key, value in doc.items():
+        lines.extend(_yaml_lines(key, value, 0))
+    lines += ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+def _yaml_lines(key: str, value: object, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        out = [f"{pad}{key}:"]
+        for sub_key, sub_value in value.items():
+            out.extend(_yaml_lines(sub_key, sub_value, indent + 2))
+        return out
+    if isinstance(value, list):
+        out = [f"{pad}{key}:"]
+        for item in value:
+            if isinstance(item, dict):
+                item_lines = [line for k, v in item.items() for line in _yaml_lines(k, v, indent + 4)]
+                item_lines[0] = f"{pad}  - " + item_lines[0].lstrip()
+                out.extend(item_lines)
+            else:
+                out.append(f"{pad}  - {_scalar(item)}")
+        return out
+    return [f"{pad}{key}: {_scalar(value)}"]
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def _stories(rng: random.Random, docs: int, start: datetime, end: datetime) -> list[_Story]:
+    count = max(1, docs // 40)
+    span = (end - start).total_seconds()
+    return [
+        _Story(
+            title=_headline(rng),
+            topics=tuple(rng.sample(TOPICS[:8], k=2)),
+            start=start + timedelta(seconds=rng.random() * span),
+            size=rng.randint(3, 12),
+        )
+        for _ in range(count)
+    ]
+
+
+def _document(
+    rng: random.Random,
+    index: int,
+    start: datetime,
+    end: datetime,
+    story: _Story | None,
+    urls: list[tuple[str, str, str]],
+    body_paragraphs: tuple[int, int],
+) -> dict:
+    name, domain = _outlet(rng)
+    if story is not None:
+        when = story.start + timedelta(hours=rng.expovariate(1 / 20))
+        if when.weekday() >= 5 and rng.random() > 0.35:  # weekend follow-ups wait for Monday
+            when += timedelta(days=7 - when.weekday())
+        title = story.title if rng.random() < 0.6 else f"{story.title}: what we know"
+        topics = list(story.topics) + ([rng.choice(TOPICS)] if rng.random() < 0.4 else [])
+    else:
+        when = _weekday_time(rng, start, end)
+        title = _headline(rng)
+        topics = _topics(rng)
+    slug = "-".join(title.lower().replace(":", "").split())[:60]
+    doc: dict = {
+        "_folder": "news" if rng.random() < 0.9 else "archive",
+        "category": "news",
+        "title": title,
+        "excerpt": f"{title}. " + _sentence(rng) + " ...",
+        "publishedDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "webUrl": f"https://www.{domain}/{when:%Y/%m}/{slug}-{index}",
+        "type": "article",
+    }
+    if rng.random() < 0.5:
+        doc["originalUrl"] = doc["webUrl"] + "?utm_source=feed"
+    doc.update(_scores(rng))
+    doc["provider"] = {"name": name, "domain": domain}
+    doc["topics"] = list(dict.fromkeys(topics))
+    if rng.random() < 0.85:
+        doc["images"] = [{"url": f"https://img.{domain}/{index}.jpg", "width": rng.choice([640, 800, 1200]), "height": rng.choice([360, 450, 630])}]
+    if urls and rng.random() < 0.3:
+        doc["related"] = _related(rng, urls, when)
+    doc["secured"] = base64.b64encode(rng.randbytes(rng.randint(200, 400))).decode()
+    doc["_body"] = _FILLER * rng.randint(*body_paragraphs)
+    return doc
+
+
+def _outlet(rng: random.Random) -> tuple[str, str]:
+    # Zipf-like: the first outlets publish most; a few appear under a second spelling.
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(OUTLETS))]
+    name, domain = rng.choices(OUTLETS, weights=weights)[0]
+    if rng.random() < 0.04:
+        name = name.upper() if rng.random() < 0.5 else f"{name} Online"
+    return name, domain
+
+
+def _outlet_name(domain: str) -> str:
+    return next((name for name, known in OUTLETS if known == domain), domain)
+
+
+def _weekday_time(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    span = (end - start).total_seconds()
+    while True:
+        when = start + timedelta(seconds=rng.random() * span)
+        if when.weekday() < 5 or rng.random() < 0.35:
+            return when.replace(microsecond=0)
+
+
+def _topics(rng: random.Random) -> list[str]:
+    weights = [1 / (rank + 1) for rank in range(len(TOPICS))]
+    chosen = ["AI"] if rng.random() < 0.6 else []
+    chosen += rng.choices(TOPICS, weights=weights, k=rng.randint(1, 3))
+    return chosen
+
+
+def _scores(rng: random.Random) -> dict:
+    if rng.random() < 0.33:  # no scores at all, as in a third of real documents
+        return {}
+    quality = max(0, int(rng.gauss(80, 35)))
+    if rng.random() < 0.08:
+        return {"quality": quality, "heat": -1, "published": False}
+    heat = max(0, int(quality * rng.uniform(0.3, 1.4) + rng.gauss(0, 20)))
+    return {"quality": quality, "heat": heat, "published": rng.random() < 0.9}
+
+
+def _related(rng: random.Random, urls: list[tuple[str, str, str]], when: datetime) -> list[dict]:
+    items = []
+    for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.5:
+            url, title, domain = rng.choice(urls[-200:])
+            name = _outlet_name(domain)
+        else:
+            name, domain = rng.choice(RELATED_ONLY_OUTLETS)
+            title = _headline(rng)
+            url = f"https://{domain}/story/{rng.randint(1, 10**6)}"
+        items.append(
+            {
+                "title": title,
+                "publishedDateTime": (when - timedelta(hours=rng.randint(1, 72))).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "webUrl": url,
+                "type": "article",
+                "provider": {"name": name, "domain": domain},
+                "quality": rng.randint(5, 150),
+            }
+        )
+    return items
+
+
+def _variant(rng: random.Random, url: str) -> str:
+    choice = rng.randrange(3)
+    if choice == 0:
+        return url + "?utm_medium=social"
+    if choice == 1:
+        return url.replace("https://www.", "http://")
+    return url + "/"
+
+
+def _headline(rng: random.Random) -> str:
+    subject = rng.choice(_SUBJECTS)
+    return f"{subject[0].upper()}{subject[1:]} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}"
+
+
+def _sentence(rng: random.Random) -> str:
+    return f"{_headline(rng)} as {rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}."
+
+
+_ODD_DOCUMENTS: dict[str, bytes] = {
+    "no-front-matter.md": b"Just some notes someone saved next to the articles.\n",
+    "unclosed-front-matter.md": b'---\ntitle: "The fence never closes"\ntopics:\n  - AI\n',
+    "broken-yaml.md": b'---\ntitle: "Unterminated quote\nexcerpt: oops\n---\n',
+    "list-front-matter.md": b"---\n- just\n- a list\n---\n",
+    "no-title.md": b'---\nexcerpt: "An excerpt without a title"\nprovider:\n  name: Metro Tribune\n  domain: metrotribune.example\n---\n',
+    "wrong-types.md": (
+        b'---\ntitle: "Scores written as words"\npublishedDateTime: "sometime last week"\n'
+        b'webUrl: "https://www.metrotribune.example/odd/wrong-types"\nquality: "high"\nheat: "12"\n'
+        b'published: "yes"\nprovider: Metro Tribune\ntopics: Policy\n---\n'
+    ),
+    "mojibake.md": (
+        '---\ntitle: "Why AI systemsâ€™ mistakes matter"\npublishedDateTime: 2026-03-02T10:00:00Z\n'
+        'webUrl: "https://www.techcurrent.example/odd/mojibake"\nprovider:\n  name: Tech Current\n'
+        "  domain: techcurrent.example\ntopics:\n  - Ethics\n---\n"
+    ).encode("utf-8"),
+    "windows-1252.md": (
+        '---\ntitle: "Caf\u00e9 owners try \u201csmart\u201d tills"\r\npublishedDateTime: 2026-04-14T08:30:00Z\r\n'
+        'webUrl: "https://www.citychronicle.example/odd/cafe-tills"\r\nprovider:\r\n  name: City Chronicle\r\n'
+        "  domain: citychronicle.example\r\ntopics:\r\n  - Startups\r\n---\r\n"
+    ).encode("cp1252"),
+    "event.md": (
+        b'---\nname: "Applied AI Summit 2026"\nexcerpt: "Two days of talks for newsroom technologists."\n'
+        b"type: conference\nstartDateTime: 2026-05-12T09:00:00-04:00\nendDateTime: 2026-05-13T17:00:00-04:00\n"
+        b"website: https://appliedai-summit.example/\nprovider:\n  name: Applied AI Summit\n"
+        b"  domain: appliedai-summit.example\ntopics:\n  - AI\n---\n"
+    ),
+    "notes.csv": b"date,label\n2026-03-01,Budget week\n",
+}
+
+
+def write_odd_documents(out_dir: str | Path) -> list[Path]:
+    """Write a handful of deliberately odd files that show what the problems view reports."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in _ODD_DOCUMENTS.items():
+        path = out / name
+        path.write_bytes(content)
+        paths.append(path)
+    return paths

@@ -1,0 +1,136 @@
+"""Column names, dtypes and defaults: the one place the frames' shape is defined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# --- articles -------------------------------------------------------------------------------
+DOC_ID = "doc_id"
+PATH = "path"
+CATEGORY = "category"
+TYPE = "type"
+TITLE = "title"
+EXCERPT = "excerpt"
+PUBLISHED_AT = "published_at"
+WEB_URL = "web_url"
+ORIGINAL_URL = "original_url"
+CANONICAL_URL = "canonical_url"
+PROVIDER_NAME = "provider_name"
+PROVIDER_DOMAIN = "provider_domain"
+QUALITY = "quality"
+HEAT = "heat"
+PUBLISHED = "published"
+N_TOPICS = "n_topics"
+N_IMAGES = "n_images"
+N_RELATED = "n_related"
+IMAGE_URL = "image_url"
+
+# --- child tables ---------------------------------------------------------------------------
+TOPIC = "topic"
+URL = "url"
+WIDTH = "width"
+HEIGHT = "height"
+
+# --- problems -------------------------------------------------------------------------------
+SEVERITY = "severity"
+FIELD = "field"
+MESSAGE = "message"
+LINE = "line"
+
+ERROR = "error"
+WARNING = "warning"
+DUPLICATE = "duplicate"
+SEVERITIES = (ERROR, WARNING, DUPLICATE)
+
+STRING = pd.StringDtype()
+TIMESTAMP = "datetime64[us, UTC]"
+FLOAT = "Float64"
+INT = "Int64"
+BOOL = "boolean"
+CATEGORY_DTYPE = "category"
+
+ARTICLE_DTYPES: dict[str, object] = {
+    DOC_ID: STRING,
+    PATH: STRING,
+    CATEGORY: CATEGORY_DTYPE,
+    TYPE: CATEGORY_DTYPE,
+    TITLE: STRING,
+    EXCERPT: STRING,
+    PUBLISHED_AT: TIMESTAMP,
+    WEB_URL: STRING,
+    ORIGINAL_URL: STRING,
+    CANONICAL_URL: STRING,
+    PROVIDER_NAME: CATEGORY_DTYPE,
+    PROVIDER_DOMAIN: CATEGORY_DTYPE,
+    QUALITY: FLOAT,
+    HEAT: FLOAT,
+    PUBLISHED: BOOL,
+    N_TOPICS: INT,
+    N_IMAGES: INT,
+    N_RELATED: INT,
+    IMAGE_URL: STRING,
+}
+
+TOPIC_DTYPES: dict[str, object] = {DOC_ID: STRING, TOPIC: CATEGORY_DTYPE}
+
+RELATED_DTYPES: dict[str, object] = {
+    DOC_ID: STRING,
+    TITLE: STRING,
+    URL: STRING,
+    CANONICAL_URL: STRING,
+    PROVIDER_NAME: STRING,
+    PROVIDER_DOMAIN: STRING,
+    PUBLISHED_AT: TIMESTAMP,
+    QUALITY: FLOAT,
+}
+
+IMAGE_DTYPES: dict[str, object] = {DOC_ID: STRING, URL: STRING, WIDTH: INT, HEIGHT: INT}
+
+PROBLEM_DTYPES: dict[str, object] = {
+    PATH: STRING,
+    SEVERITY: STRING,
+    FIELD: STRING,
+    MESSAGE: STRING,
+    LINE: INT,
+}
+
+ARTICLE_COLUMNS = list(ARTICLE_DTYPES)
+TOPIC_COLUMNS = list(TOPIC_DTYPES)
+RELATED_COLUMNS = list(RELATED_DTYPES)
+IMAGE_COLUMNS = list(IMAGE_DTYPES)
+PROBLEM_COLUMNS = list(PROBLEM_DTYPES)
+
+DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Limits and switches for reading documents; the defaults suit real news folders."""
+
+    max_file_bytes: int = 8 * 1024 * 1024
+    max_front_matter_bytes: int = 1024 * 1024
+    max_nesting: int = 64
+    max_text_chars: int = 20_000
+    max_list_items: int = 1_000
+    earliest_plausible_year: int = 1990
+    future_tolerance_days: int = 2
+
+
+def empty_frame(dtypes: dict[str, object]) -> pd.DataFrame:
+    """An empty frame with the given columns and dtypes."""
+    return typed_frame({name: [] for name in dtypes}, dtypes)
+
+
+def typed_frame(columns: dict[str, list], dtypes: dict[str, object]) -> pd.DataFrame:
+    """A frame built column by column from lists, each cast to its declared dtype."""
+    return pd.DataFrame({name: _typed_series(columns[name], dtype) for name, dtype in dtypes.items()})
+
+
+def _typed_series(values: list, dtype: object) -> pd.Series:
+    if dtype == TIMESTAMP:
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), utc=True), dtype=TIMESTAMP)
+    if dtype == CATEGORY_DTYPE:
+        return pd.Series(pd.Series(values, dtype=STRING), dtype=CATEGORY_DTYPE)
+    return pd.Series(values, dtype=dtype)

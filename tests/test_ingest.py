@@ -1,0 +1,140 @@
+import os
+
+import pytest
+
+from analytics.ingest import RawDocument, decode_bytes, discover_files, parse_front_matter, read_document
+from analytics.schema import ERROR, WARNING, LoadOptions
+
+from conftest import article, document_text
+
+
+def parse(text: str):
+    return parse_front_matter("doc.md", text)
+
+
+def test_front_matter_is_parsed_into_a_mapping():
+    raw = parse(document_text(article(1)))
+    assert isinstance(raw, RawDocument)
+    assert raw.data["title"] == "Story number 1"
+    assert raw.data["provider"] == {"name": "Example News", "domain": "example-news.test"}
+
+
+def test_timestamps_are_left_as_text_for_field_level_parsing():
+    raw = parse("---\ntitle: x\npublishedDateTime: 2019-02-30T10:00:00Z\n---\n")
+    assert raw.data["publishedDateTime"] == "2019-02-30T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeff---\ntitle: BOM\n---\n",
+        "---\r\ntitle: BOM\r\n---\r\nbody\r\n",
+        "---\ntitle: BOM\n...\nbody",
+        "---   \ntitle: BOM\n---\n---\nmore text after the closing fence\n",
+        "---\ntitle: BOM\n---",
+    ],
+)
+def test_tolerated_variants(text):
+    if text.startswith("\ufeff"):
+        decoded, problems = decode_bytes("doc.md", text.encode("utf-8"))
+        assert problems == []
+        text = decoded
+    raw = parse(text)
+    assert isinstance(raw, RawDocument), raw
+    assert raw.data == {"title": "BOM"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("", "file is empty", None),
+        ("Plain notes\n", "no YAML front matter", 1),
+        ("---\ntitle: x\n", "never closes", 1),
+        ("---\n---\n", "front matter is empty", 2),
+        ("---\n- a\n- b\n---\n", "is a list", 2),
+        ("---\njust text\n---\n", "single value", 2),
+        ('---\ntitle: "open\nother: 1\n---\n', "invalid YAML", 4),
+        ("---\ntitle: [a, b\n---\n", "invalid YAML", 3),
+        ("---\ntitle: x\n  bad: indent\n---\n", "invalid YAML at line 3", 3),
+        ("---\ntitle:\tx\n\tkey: 1\n---\n", "invalid YAML", 3),
+    ],
+)
+def test_files_that_cannot_be_documents_are_errors(text, message, line):
+    problems = parse(text)
+    assert isinstance(problems, list) and len(problems) == 1
+    assert problems[0].severity == ERROR
+    assert message in problems[0].message
+    assert problems[0].line == line
+
+
+def test_python_tags_are_rejected_and_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    text = f"---\ntitle: !!python/object/apply:os.system ['touch {marker}']\n---\n"
+    problems = parse(text)
+    assert problems[0].severity == ERROR and "tag not allowed" in problems[0].message
+    assert not marker.exists()
+
+
+def test_alias_expansion_is_refused():
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n---\n"
+    problems = parse(bomb)
+    assert "alias" in problems[0].message
+
+
+def test_deep_nesting_is_refused():
+    problems = parse_front_matter("doc.md", "---\ntitle: " + "[" * 100 + "]" * 100 + "\n---\n", LoadOptions(max_nesting=20))
+    assert "nested more than 20" in problems[0].message
+
+
+def test_oversized_file_is_reported_not_read(tmp_path):
+    path = tmp_path / "big.md"
+    path.write_bytes(document_text(article(1)).encode() + b"x" * 5000)
+    problems = read_document(path, LoadOptions(max_file_bytes=1000))
+    assert problems[0].severity == ERROR and "larger than" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ("---\ntitle: Café\n---\n".encode("cp1252"), "cp1252"),
+        ("---\ntitle: Café\n---\n".encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_other_encodings_load_with_a_warning(data, kind):
+    text, problems = decode_bytes("doc.md", data)
+    assert parse(text).data == {"title": "Café"}
+    assert problems[0].severity == WARNING and kind in problems[0].message
+
+
+def test_binary_files_are_errors():
+    text, problems = decode_bytes("doc.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert text is None and problems[0].severity == ERROR
+
+
+def test_discovery_finds_documents_recursively_and_counts_the_rest(write, tmp_path):
+    write("a.md", article(1))
+    write("sub/b.markdown", article(2))
+    write("sub/deeper/c.TXT", article(3))
+    for ignored in ("notes.csv", ".hidden.md", "a.md~", "#a.md#", "a.md.bak", "image.png"):
+        write(ignored, "x")
+    found = discover_files(tmp_path)
+    assert sorted(p.name for p in found.documents) == ["a.md", "b.markdown", "c.TXT"]
+    assert len(found.ignored) == 6
+
+
+def test_discovery_accepts_single_files_and_skips_repeats(write, tmp_path):
+    path = write("a.md", article(1))
+    found = discover_files(path, tmp_path, path)
+    assert found.documents == [path]
+
+
+def test_discovery_survives_symlink_loops(write, tmp_path):
+    write("sub/a.md", article(1))
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    found = discover_files(tmp_path)
+    assert [p.name for p in found.documents] == ["a.md"]
+
+
+def test_missing_path_raises():
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        discover_files("/definitely/not/here")

@@ -1,0 +1,48 @@
+import pytest
+
+from analytics.urls import canonical_url, host_of, normalize_domain
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.Example.com/a/b/", "https://example.com/a/b"),
+        ("http://example.com/a/b", "https://example.com/a/b"),
+        ("https://example.com/a/b#comments", "https://example.com/a/b"),
+        ("https://example.com/a?utm_source=x&utm_medium=y&id=3", "https://example.com/a?id=3"),
+        ("https://example.com/a?b=2&a=1&fbclid=zz", "https://example.com/a?a=1&b=2"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("http://example.com:8080/a", "https://example.com:8080/a"),
+        ("https://example.com", "https://example.com/"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("//example.com/a", "https://example.com/a"),
+        ("mailto:desk@example.com", None),
+        ("not a url", None),
+        ("", None),
+        ("https://[broken/", None),
+    ],
+)
+def test_canonical_url(url, expected):
+    assert canonical_url(url) == expected
+
+
+def test_variants_of_one_article_share_a_canonical_url():
+    variants = [
+        "https://www.news.test/story/1",
+        "http://news.test/story/1/",
+        "https://news.test/story/1?utm_campaign=rss#top",
+    ]
+    assert len({canonical_url(v) for v in variants}) == 1
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [("WWW.Forbes.com", "forbes.com"), ("forbes.com.", "forbes.com"), ("https://www.forbes.com/x", "forbes.com"), ("wwwx.com", "wwwx.com")],
+)
+def test_normalize_domain(domain, expected):
+    assert normalize_domain(domain) == expected
+
+
+def test_host_of():
+    assert host_of("https://www.bbc.co.uk/news/1") == "bbc.co.uk"
+    assert host_of("no host here") is None

@@ -1,0 +1,188 @@
+import math
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from analytics.ingest import RawDocument
+from analytics.schema import ERROR, WARNING
+from analytics.validate import validate_document
+
+from conftest import article, document_text
+
+NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def validate(fields: dict):
+    text = document_text(fields)
+    front = text.split("---\n")[1]
+    import yaml
+
+    from analytics.ingest import _DocumentLoader
+
+    raw = RawDocument("doc.md", yaml.load(front, Loader=_DocumentLoader), front)
+    return validate_document(raw, now=NOW)
+
+
+def warnings_for(problems, field):
+    return [p for p in problems if p.field == field and p.severity == WARNING]
+
+
+def test_a_clean_article_has_no_problems():
+    record, problems = validate(article(3))
+    assert problems == []
+    assert record.title == "Story number 3"
+    assert record.published_at == pd.Timestamp("2026-03-03T10:00:00Z")
+    assert (record.quality, record.heat, record.published) == (43.0, 23.0, True)
+    assert record.provider_domain == "example-news.test"
+    assert record.topics == ["AI", "Policy"]
+    assert record.images == [("https://img.example-news.test/3.jpg", 800, 450)]
+
+
+def test_missing_scores_stay_na_without_warnings():
+    record, problems = validate(article(1, quality=None, heat=None, published=None))
+    assert (record.quality, record.heat, record.published) == (None, None, None)
+    assert problems == []
+
+
+def test_heat_minus_one_means_no_heat_yet():
+    record, problems = validate(article(1, heat=-1, published=False))
+    assert record.heat is None and record.published is False
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("quality", "high", None),
+        ("quality", "42", 42.0),
+        ("quality", 1e308, 1e308),
+        ("quality", float("inf"), None),
+        ("quality", float("nan"), None),
+        ("quality", -5, None),
+        ("quality", [1, 2], None),
+        ("quality", True, None),
+        ("heat", -7, None),
+        ("heat", "1,250", 1250.0),
+    ],
+)
+def test_scores_are_coerced_with_a_warning(field, value, expected):
+    record, problems = validate(article(1, **{field: value}))
+    got = getattr(record, field)
+    if expected is not None and expected > 1e6:
+        assert got is None  # far outside any sensible score
+    else:
+        assert got == expected or (got is None and expected is None)
+    assert len(warnings_for(problems, field)) == 1
+    assert problems[0].line is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "warned"),
+    [
+        ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", False),
+        ("2026-03-01T10:00:00-05:00", "2026-03-01T15:00:00Z", False),
+        ("2026-03-01", "2026-03-01T00:00:00Z", False),
+        ("2026-02-30T10:00:00Z", None, True),
+        ("sometime last week", None, True),
+        ("now", None, True),
+        (1772359200, "2026-03-01T10:00:00Z", True),
+        (1772359200000, "2026-03-01T10:00:00Z", True),
+        ("1985-01-01T00:00:00Z", "1985-01-01T00:00:00Z", True),
+        ("2099-01-01T00:00:00Z", "2099-01-01T00:00:00Z", True),
+        ("99999-01-01", None, True),
+    ],
+)
+def test_dates(value, expected, warned):
+    record, problems = validate(article(1, publishedDateTime=value))
+    assert record.published_at == (pd.Timestamp(expected) if expected else None)
+    assert bool(warnings_for(problems, "publishedDateTime")) is warned
+
+
+def test_flags():
+    assert validate(article(1, published="no"))[0].published is False
+    record, problems = validate(article(1, published="perhaps"))
+    assert record.published is None and warnings_for(problems, "published")
+
+
+def test_topics_as_a_single_string_become_a_list():
+    record, problems = validate(article(1, topics="AI"))
+    assert record.topics == ["AI"] and warnings_for(problems, "topics")
+
+
+def test_duplicate_and_empty_topics_are_dropped():
+    record, _ = validate(article(1, topics=["AI", "AI", " ", "Policy"]))
+    assert record.topics == ["AI", "Policy"]
+
+
+def test_provider_as_a_string_is_used_as_the_name_and_domain_comes_from_the_url():
+    record, problems = validate(article(1, provider="Example News"))
+    assert (record.provider_name, record.provider_domain) == ("Example News", "example-news.test")
+    assert warnings_for(problems, "provider") and warnings_for(problems, "provider.domain")
+
+
+def test_domains_are_normalised():
+    record, _ = validate(article(1, provider={"name": "X", "domain": "WWW.Example-News.test"}))
+    assert record.provider_domain == "example-news.test"
+
+
+def test_mojibake_is_repaired_with_a_warning():
+    record, problems = validate(article(1, title="AI systemsâ€™ mistakes"))
+    assert record.title == "AI systems\u2019 mistakes"
+    assert "mojibake" in warnings_for(problems, "title")[0].message
+
+
+def test_clean_accents_are_left_alone():
+    record, problems = validate(article(1, title="Café société Zürich"))
+    assert record.title == "Café société Zürich" and problems == []
+
+
+def test_non_text_title_is_converted():
+    record, problems = validate(article(1, title=2024))
+    assert record.title == "2024" and warnings_for(problems, "title")
+
+
+def test_no_title_is_an_error():
+    record, problems = validate(article(1, title=None))
+    assert record is None
+    assert problems[-1].severity == ERROR and "no title" in problems[-1].message
+
+
+def test_events_use_name_and_start_date():
+    fields = {
+        "name": "Summit",
+        "type": "conference",
+        "startDateTime": "2026-05-12T09:00:00-04:00",
+        "website": "https://summit.test/",
+        "provider": {"name": "Summit", "domain": "summit.test"},
+    }
+    record, problems = validate(fields)
+    assert record.title == "Summit" and record.type == "conference"
+    assert record.published_at == pd.Timestamp("2026-05-12T13:00:00Z")
+    assert record.web_url == "https://summit.test/"
+    assert problems == []
+
+
+def test_related_items_are_typed():
+    related = [
+        {"title": "Other", "webUrl": "https://other.test/a", "publishedDateTime": "2026-03-01T00:00:00Z",
+         "provider": {"name": "Other", "domain": "www.other.test"}, "quality": "31"},
+        "not a mapping",
+    ]
+    record, problems = validate(article(1, related=related))
+    assert record.related == [
+        {"title": "Other", "url": "https://other.test/a", "provider_name": "Other", "provider_domain": "other.test",
+         "published_at": pd.Timestamp("2026-03-01T00:00:00Z"), "quality": 31.0}
+    ]
+    assert {p.field for p in problems} == {"related[0].quality", "related[1]"}
+
+
+def test_long_text_is_cut():
+    record, problems = validate(article(1, excerpt="x" * 50_000))
+    assert len(record.excerpt) == 20_000 and warnings_for(problems, "excerpt")
+
+
+def test_nan_never_reaches_a_record():
+    record, _ = validate(article(1, quality=float("nan"), heat=float("-inf")))
+    assert record.quality is None and record.heat is None
+    assert not any(isinstance(v, float) and math.isnan(v) for v in vars(record).values())
