@@ -1,6 +1,239 @@
-"""News Coverage Analytics dashboard (Streamlit). Run with `make run`."""
+"""News Coverage Analytics dashboard. Run with `make run` or `streamlit run dashboard.py -- --data PATH`.
 
+This file only wires widgets to `analytics`: one cached load, one `Filters` value read from the
+sidebar (every widget bound to the URL), then per view: metric -> chart -> download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-st.set_page_config(page_title="News Coverage Analytics", layout="wide")
-st.title("News Coverage Analytics")
+from analytics import charts, load_corpus
+from analytics import metrics as m
+from analytics import schema as s
+from analytics.corpus import Corpus
+from analytics.filters import ALL, ANY, Filters, filter_articles, previous_period, topics_of
+from analytics.fingerprint import fingerprint
+
+DEFAULT_DATA = Path(__file__).parent / "sample_data"
+URL = "query-params"
+
+
+def data_path_default() -> str:
+    """The folder to open: `-- --data PATH`, else $NEWS_ANALYTICS_DATA, else the sample data."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    args, _ = parser.parse_known_args()
+    return args.data or os.environ.get("NEWS_ANALYTICS_DATA") or str(DEFAULT_DATA)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load(path: str, fingerprint_key: str) -> Corpus:
+    """The corpus under `path`; re-read only when the files' fingerprint changes."""
+    bar = st.progress(0.0, text="Reading documents…")
+    corpus = load_corpus(path, progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
+    bar.empty()
+    return corpus
+
+
+def sidebar(corpus: Corpus) -> tuple[Filters, m.MetricOptions, str | None]:
+    """Every sidebar widget read into one frozen `Filters` and the view options."""
+    a = corpus.articles
+    bar = st.sidebar
+    bar.header("Filters")
+    dates = a[s.PUBLISHED_AT].dropna()
+    lo, hi = (dates.min().date(), dates.max().date()) if len(dates) else (date.today(), date.today())
+    picked = bar.date_input("Published between", (lo, hi), min_value=lo, max_value=hi, key="dates", bind=URL)
+    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
+    if (start, end) == (lo, hi):  # the whole range: keep undated articles too
+        start = end = None
+    names = a.groupby(s.PROVIDER_DOMAIN, observed=True)[s.PROVIDER_NAME].first().astype(str).to_dict()
+    outlets = bar.multiselect("Outlets", sorted(names, key=lambda d: names[d].lower()), format_func=names.get, key="outlet", bind=URL)
+    topic_options = corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist()
+    topics = bar.multiselect("Topics", topic_options, key="topic", bind=URL)
+    mode = bar.radio("Articles with", [ANY, ALL], format_func={ANY: "any of these topics", ALL: "all of these topics"}.get, horizontal=True, key="topic_mode", bind=URL)
+    categories = bar.multiselect("Category", _values(a[s.CATEGORY]), key="category", bind=URL)
+    types = bar.multiselect("Type", _values(a[s.TYPE]), key="type", bind=URL)
+    published = bar.radio("Published", ["any", "yes", "no"], horizontal=True, key="published", bind=URL)
+    quality = _range(bar, "Quality", a[s.QUALITY], "quality")
+    heat = _range(bar, "Heat", a[s.HEAT], "heat")
+    search = bar.text_input("Search titles and excerpts", key="q", bind=URL)
+    bar.header("View")
+    granularity = bar.segmented_control("Period", list(m.GRANULARITIES), default="month", key="period", bind=URL) or "month"
+    top_n = bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL)
+    rolling = bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL)
+    split = bar.selectbox("Split volume by", ["none", "provider", "topic", "category"], key="split", bind=URL)
+    filters = Filters(
+        start=start, end=end, providers=tuple(outlets), topics=tuple(topics), topic_mode=mode,
+        categories=tuple(categories), types=tuple(types),
+        published={"yes": True, "no": False}.get(published), quality=quality, heat=heat, search=search,
+    )
+    options = m.MetricOptions(top_n=top_n, granularity=granularity, rolling=rolling or None)
+    return filters, options, None if split == "none" else split
+
+
+def _values(column: pd.Series) -> list[str]:
+    return sorted(column.dropna().astype(str).unique())
+
+
+def _range(bar, label: str, column: pd.Series, key: str) -> tuple[float, float] | None:
+    """A range slider over a score; None while it spans everything (articles without it stay)."""
+    values = column.dropna()
+    if values.empty or values.min() == values.max():
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    chosen = bar.slider(label, lo, hi, (lo, hi), step=1.0, format="%.0f", key=key, bind=URL)
+    return None if tuple(chosen) == (lo, hi) else (float(chosen[0]), float(chosen[1]))
+
+
+def download(frame: pd.DataFrame, name: str, key: str) -> None:
+    """A CSV download of exactly the frame behind a chart."""
+    st.download_button(f"Download {name} (CSV)", frame.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv", "text/csv", key=key)
+
+
+def chart(figure, key: str, **kwargs):
+    return st.plotly_chart(figure, width="stretch", key=key, on_select="rerun", selection_mode="points", **kwargs)
+
+
+def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
+    """The articles behind a selected bar or point."""
+    st.markdown(f"**{len(rows):,} articles behind {what}**")
+    st.dataframe(m.top_stories(rows, topics, limit=None), hide_index=True, width="stretch", column_config=_story_columns())
+
+
+def _story_columns() -> dict:
+    return {s.WEB_URL: st.column_config.LinkColumn("Link", display_text="open"), s.DOC_ID: None}
+
+
+def _selected(event) -> list[dict]:
+    return list(event.selection.points) if event and event.selection else []
+
+
+def overview(a: pd.DataFrame, t: pd.DataFrame, kpi: pd.DataFrame, o: m.MetricOptions, split: str | None, colors: dict) -> None:
+    for column, row in zip(st.columns(len(kpi)), kpi.itertuples()):
+        change = None if pd.isna(row.change) else f"{row.change:+.0%} vs previous period"
+        column.metric(row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", change)
+    frame = m.volume(a, t, granularity=o.granularity, split=split, top_n=o.top_n, rolling=o.rolling)
+    undated = int(a[s.PUBLISHED_AT].isna().sum())
+    event = chart(charts.volume_figure(frame, colors=colors, title=f"Articles per {o.granularity}"), "volume")
+    if undated:
+        st.caption(f"{undated:,} article{'s' if undated > 1 else ''} without a publication date {'are' if undated > 1 else 'is'} not in this chart.")
+    download(frame, "volume", "dl_volume")
+    if points := _selected(event):
+        group = points[0].get("customdata", [None])[0]
+        top = [g for g in frame[m.GROUP].unique() if g != m.OTHER]
+        rows = m.articles_behind(a, t, period=pd.Timestamp(points[0]["x"]), granularity=o.granularity, split=split, group=group, top_groups=top)
+        drill_down(rows, t, f"{group} in the {o.granularity} of {pd.Timestamp(points[0]['x']):%d %b %Y}")
+
+
+def outlets(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
+    weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
+    share = m.provider_share(a, top_n=o.top_n, weight="heat" if weighted else None)
+    event = chart(charts.provider_share_figure(share, colors=colors, weighted=weighted), "providers")
+    download(share, "outlet-share", "dl_share")
+    if points := _selected(event):
+        group = points[0]["customdata"][0]
+        drill_down(m.articles_behind(a, t, split="provider", group=group, top_groups=share[m.GROUP].tolist()), t, group)
+    by_period = m.volume(a, t, granularity=o.granularity, split="provider", top_n=o.top_n)
+    chart(charts.volume_figure(by_period, colors=colors, measure=m.SHARE, title="Who drove coverage when"), "providers_time")
+    download(by_period, "outlets-by-period", "dl_outlet_period")
+
+
+def topics_view(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
+    mix = m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n)
+    event = chart(charts.topic_mix_figure(mix, colors=colors), "topic_mix")
+    download(mix, "topic-mix", "dl_mix")
+    if points := _selected(event):
+        group, period = points[0]["customdata"][0], pd.Timestamp(points[0]["x"])
+        top = [g for g in mix[m.GROUP].unique() if g != m.OTHER]
+        drill_down(m.articles_behind(a, t, period=period, granularity=o.granularity, split="topic", group=group, top_groups=top), t, f"{group}, {period:%d %b %Y}")
+    st.plotly_chart(charts.topic_heatmap_figure(mix), width="stretch", key="topic_heatmap")
+    pairs = m.topic_cooccurrence(a, t, top_n=o.top_n)
+    st.plotly_chart(charts.cooccurrence_figure(pairs), width="stretch", key="cooccurrence")
+    download(pairs, "topic-cooccurrence", "dl_pairs")
+
+
+def quality_view(a: pd.DataFrame, t: pd.DataFrame) -> None:
+    points = m.quality_heat(a)
+    summary = m.quality_heat_summary(a)
+    values = dict(zip(summary[m.METRIC], summary[m.VALUE]))
+    cols = st.columns(3)
+    cols[0].metric("Spearman correlation", "–" if pd.isna(values["Spearman correlation"]) else f"{values['Spearman correlation']:.2f}")
+    cols[1].metric("Articles with both scores", f"{values['Articles with both scores']:,.0f}")
+    cols[2].metric("Without scores (not shown)", f"{values['Articles without both scores']:,.0f}")
+    event = chart(charts.quality_heat_figure(points, unscored=int(values["Articles without both scores"])), "quality_heat")
+    download(points, "quality-vs-heat", "dl_points")
+    download(summary, "quality-vs-heat-summary", "dl_summary")
+    if chosen := _selected(event):
+        ids = [p["customdata"][0] for p in chosen if p.get("customdata")]
+        drill_down(a[a[s.DOC_ID].isin(ids)], t, "the selected points")
+
+
+def stories(a: pd.DataFrame, t: pd.DataFrame) -> None:
+    table = m.top_stories(a, t, limit=None)
+    st.caption(f"{len(table):,} articles, hottest first (then by quality).")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=_story_columns())
+    download(table, "articles", "dl_articles")
+
+
+def data_health(corpus: Corpus) -> None:
+    p = corpus.problems
+    cols = st.columns(5)
+    for col, (label, value) in zip(cols, [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]):
+        col.metric(label, f"{value:,}")
+    if p.empty:
+        st.success("Every document loaded cleanly.")
+        return
+    p = p.sort_values(s.SEVERITY, key=lambda col: col.map(s.SEVERITIES.index), kind="stable")
+    st.dataframe(p.groupby(s.SEVERITY, sort=False).size().rename("problems").reset_index(), hide_index=True)
+    by_file = p.groupby([s.PATH, s.SEVERITY], sort=False).size().rename("problems").reset_index()
+    st.dataframe(by_file, hide_index=True, width="stretch")
+    st.dataframe(p, hide_index=True, width="stretch")
+    download(p, "problems", "dl_problems")
+
+
+def main() -> None:
+    st.set_page_config(page_title="News Coverage Analytics", page_icon="📰", layout="wide")
+    st.title("News Coverage Analytics")
+    path = st.sidebar.text_input("Data folder", data_path_default(), key="data", bind=URL)
+    if not Path(path).exists():
+        st.error(f"The folder {path!r} does not exist. Enter another folder in the sidebar.")
+        return
+    corpus = load(path, fingerprint(path))
+    if corpus.articles.empty:
+        st.warning(f"No articles were loaded from {path}. See Data health for what was found.")
+        data_health(corpus)
+        return
+    filters, options, split = sidebar(corpus)
+    a = filter_articles(corpus.articles, corpus.topics, filters)
+    t = topics_of(corpus.topics, a)
+    everything = corpus.articles[s.PUBLISHED_AT].dropna()
+    before = filter_articles(corpus.articles, corpus.topics, previous_period(filters, everything.min().date(), everything.max().date()))
+    colors = charts.color_map(corpus.articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist() + corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist())
+    st.caption(f"{len(a):,} of {corpus.loaded:,} articles from {path}" + (" · " + "; ".join(filters.describe()) if filters.describe() else ""))
+    tabs = st.tabs(["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Data health"])
+    if a.empty:
+        for tab in tabs[:5]:
+            tab.info("No articles match these filters. Widen the date range or clear some filters in the sidebar.")
+    else:
+        with tabs[0]:
+            overview(a, t, m.kpis(a, t, before, topics_of(corpus.topics, before)), options, split, colors)
+        with tabs[1]:
+            outlets(a, t, options, colors)
+        with tabs[2]:
+            topics_view(a, t, options, colors)
+        with tabs[3]:
+            quality_view(a, t)
+        with tabs[4]:
+            stories(a, t)
+    with tabs[5]:
+        data_health(corpus)
+
+
+main()

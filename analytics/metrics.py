@@ -1,0 +1,302 @@
+"""Aggregation stage: pure functions from filtered articles to tidy frames with named columns.
+
+Every function takes the (already filtered) `articles` frame, and `topics` where topics
+matter, and returns a new frame; nothing here reads files or keeps state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as s
+
+# Output column names shared by several metrics.
+PERIOD = "period"
+GROUP = "group"
+COUNT = "count"
+SHARE = "share"
+ROLLING = "rolling_mean"
+ARTICLES = "articles"
+HEAT_SUM = "heat_sum"
+TOPIC_A = "topic_a"
+TOPIC_B = "topic_b"
+QUADRANT = "quadrant"
+METRIC = "metric"
+VALUE = "value"
+PREVIOUS = "previous"
+CHANGE = "change"
+TOPICS_TEXT = "topics"
+
+OTHER = "Other"
+ALL_ARTICLES = "All articles"
+GRANULARITIES = {"day": "D", "week": "W-SUN", "month": "M"}
+SPLITS = (None, "provider", "topic", "category")
+
+UNDER_PROMOTED = "High quality, low heat: under-promoted"
+DESERVED = "High quality, high heat: deserved attention"
+OVER_EXPOSED = "Low quality, high heat: over-exposed"
+LOW_PRIORITY = "Low quality, low heat: low priority"
+
+
+@dataclass(frozen=True)
+class MetricOptions:
+    """Defaults for the views: how many groups to show, period length, smoothing."""
+
+    top_n: int = 8
+    granularity: str = "month"
+    rolling: int | None = None
+    stories_limit: int = 50
+
+
+def periods(published_at: pd.Series, granularity: str) -> pd.Series:
+    """The start of each timestamp's period (day, week starting Monday, or month), naive UTC."""
+    freq = GRANULARITIES[granularity]
+    return published_at.dt.tz_convert(None).dt.to_period(freq).dt.start_time
+
+
+def volume(
+    articles: pd.DataFrame,
+    topics: pd.DataFrame | None = None,
+    *,
+    granularity: str = "week",
+    split: str | None = None,
+    top_n: int = 8,
+    rolling: int | None = None,
+) -> pd.DataFrame:
+    """Articles per period and group: `period, group, count, share, rolling_mean`.
+
+    Every period between the first and last article appears, with 0 where nothing was
+    published. `share` is the group's part of its period (0 for an empty period). With
+    split="topic" an article counts once for each of its topics, so shares are of topic
+    mentions. `rolling_mean` is the mean count over the last `rolling` periods (NA if off).
+    """
+    dated = articles[articles[s.PUBLISHED_AT].notna()]
+    keyed = _grouped_rows(dated, topics, split, top_n)
+    if keyed.empty:
+        return _empty(PERIOD, GROUP, COUNT, SHARE, ROLLING)
+    keyed[PERIOD] = periods(keyed[s.PUBLISHED_AT], granularity)
+    counts = keyed.groupby([PERIOD, GROUP], observed=True).size()
+    grid = pd.MultiIndex.from_product(
+        [_period_range(keyed[PERIOD], granularity), _group_order(keyed[GROUP])], names=[PERIOD, GROUP]
+    )
+    frame = counts.reindex(grid, fill_value=0).rename(COUNT).reset_index()
+    frame[COUNT] = frame[COUNT].astype("int64")
+    totals = frame.groupby(PERIOD)[COUNT].transform("sum")
+    frame[SHARE] = (frame[COUNT] / totals.where(totals > 0)).fillna(0.0)
+    if rolling:
+        frame[ROLLING] = frame.groupby(GROUP, sort=False)[COUNT].transform(lambda c: c.rolling(rolling, min_periods=1).mean())
+    else:
+        frame[ROLLING] = np.nan
+    frame[GROUP] = frame[GROUP].astype(str)
+    return frame
+
+
+def provider_share(articles: pd.DataFrame, *, top_n: int = 8, weight: str | None = None) -> pd.DataFrame:
+    """Articles per outlet, largest first: `group, provider_domain, articles, heat_sum, share`.
+
+    Outlets beyond the top N (by articles, or by summed heat with weight="heat") are one
+    "Other" row. `share` is of articles, or of summed heat when weighted.
+    """
+    if articles.empty:
+        return _empty(GROUP, s.PROVIDER_DOMAIN, ARTICLES, HEAT_SUM, SHARE)
+    by = articles.groupby(s.PROVIDER_DOMAIN, observed=True).agg(
+        **{ARTICLES: (s.DOC_ID, "size"), HEAT_SUM: (s.HEAT, "sum"), GROUP: (s.PROVIDER_NAME, "first")}
+    )
+    by[HEAT_SUM] = by[HEAT_SUM].astype("float64")
+    by[ARTICLES] = by[ARTICLES].astype("int64")
+    measure = HEAT_SUM if weight == "heat" else ARTICLES
+    by = by.sort_values([measure, ARTICLES], ascending=False).reset_index()
+    by[s.PROVIDER_DOMAIN] = by[s.PROVIDER_DOMAIN].astype(str)
+    by[GROUP] = by[GROUP].astype(str)
+    if len(by) > top_n:
+        rest = by.iloc[top_n:]
+        other = pd.DataFrame({GROUP: [OTHER], s.PROVIDER_DOMAIN: [""], ARTICLES: [rest[ARTICLES].sum()], HEAT_SUM: [rest[HEAT_SUM].sum()]})
+        by = pd.concat([by.iloc[:top_n], other], ignore_index=True)
+    total = by[measure].sum()
+    by[SHARE] = by[measure] / total if total > 0 else 0.0
+    return by[[GROUP, s.PROVIDER_DOMAIN, ARTICLES, HEAT_SUM, SHARE]]
+
+
+def topic_mix(
+    articles: pd.DataFrame, topics: pd.DataFrame, *, granularity: str = "month", top_n: int = 10
+) -> pd.DataFrame:
+    """Each topic's share of topic mentions per period: `period, group, count, share`.
+
+    An article with three topics counts once for each of them.
+    """
+    frame = volume(articles, topics, granularity=granularity, split="topic", top_n=top_n)
+    return frame[[PERIOD, GROUP, COUNT, SHARE]]
+
+
+def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: int = 12) -> pd.DataFrame:
+    """How many articles carry each pair of the top topics: `topic_a, topic_b, articles`.
+
+    Symmetric, and the diagonal holds each topic's own article count.
+    """
+    rows = topics[topics[s.DOC_ID].isin(articles[s.DOC_ID])]
+    top = rows[s.TOPIC].value_counts().head(top_n).index.astype(str).tolist()
+    if not top:
+        return _empty(TOPIC_A, TOPIC_B, ARTICLES)
+    rows = rows[rows[s.TOPIC].isin(top)]
+    matrix = pd.crosstab(rows[s.DOC_ID], rows[s.TOPIC].astype(str)).reindex(columns=top, fill_value=0)
+    matrix = (matrix > 0).astype("int64")
+    pairs = matrix.T @ matrix
+    pairs.index.name, pairs.columns.name = TOPIC_A, TOPIC_B
+    return pairs.stack().rename(ARTICLES).reset_index().astype({ARTICLES: "int64"})
+
+
+def quality_heat(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per article with both scores, with its quadrant split at the medians.
+
+    Columns: `doc_id, title, provider_name, published_at, quality, heat, quadrant`.
+    Articles exactly at a median count as high.
+    """
+    scored = articles[articles[s.QUALITY].notna() & articles[s.HEAT].notna()]
+    columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT]
+    points = scored[columns].reset_index(drop=True)
+    points[s.PROVIDER_NAME] = points[s.PROVIDER_NAME].astype(str)
+    points[s.QUALITY] = points[s.QUALITY].astype("float64")
+    points[s.HEAT] = points[s.HEAT].astype("float64")
+    high_q = points[s.QUALITY] >= points[s.QUALITY].median()
+    high_h = points[s.HEAT] >= points[s.HEAT].median()
+    points[QUADRANT] = np.select(
+        [high_q & ~high_h, high_q & high_h, ~high_q & high_h], [UNDER_PROMOTED, DESERVED, OVER_EXPOSED], LOW_PRIORITY
+    )
+    return points
+
+
+def quality_heat_summary(articles: pd.DataFrame) -> pd.DataFrame:
+    """The quality-vs-heat numbers an editor reads first, as `metric, value` rows.
+
+    Spearman rank correlation, medians, and how many articles have both scores or not.
+    """
+    points = quality_heat(articles)
+    spearman = np.nan
+    if len(points) >= 3 and points[s.QUALITY].nunique() > 1 and points[s.HEAT].nunique() > 1:
+        spearman = points[s.QUALITY].rank().corr(points[s.HEAT].rank())
+    rows = {
+        "Articles with both scores": len(points),
+        "Articles without both scores": len(articles) - len(points),
+        "Median quality": points[s.QUALITY].median() if len(points) else np.nan,
+        "Median heat": points[s.HEAT].median() if len(points) else np.nan,
+        "Spearman correlation": spearman,
+    }
+    for label in (UNDER_PROMOTED, DESERVED, OVER_EXPOSED, LOW_PRIORITY):
+        rows[label] = int((points[QUADRANT] == label).sum())
+    return pd.DataFrame({METRIC: list(rows), VALUE: pd.Series(list(rows.values()), dtype="float64")})
+
+
+def kpis(
+    articles: pd.DataFrame, topics: pd.DataFrame, previous: pd.DataFrame, previous_topics: pd.DataFrame
+) -> pd.DataFrame:
+    """Headline numbers now and in the previous period: `metric, value, previous, change`.
+
+    `change` is relative (0.25 = +25 %), NA when the previous value is 0 or missing.
+    """
+    now, before = _headline(articles, topics), _headline(previous, previous_topics)
+    frame = pd.DataFrame({METRIC: list(now), VALUE: list(now.values()), PREVIOUS: list(before.values())})
+    frame[VALUE] = frame[VALUE].astype("float64")
+    frame[PREVIOUS] = frame[PREVIOUS].astype("float64")
+    frame[CHANGE] = (frame[VALUE] - frame[PREVIOUS]) / frame[PREVIOUS].where(frame[PREVIOUS] != 0)
+    return frame
+
+
+def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | None = 50) -> pd.DataFrame:
+    """Articles by heat, then quality (missing scores last), with their topics joined by "; "."""
+    ordered = articles.sort_values([s.HEAT, s.QUALITY, s.PUBLISHED_AT], ascending=False, na_position="last", kind="stable")
+    if limit is not None:
+        ordered = ordered.head(limit)
+    joined = (
+        topics[topics[s.DOC_ID].isin(ordered[s.DOC_ID])]
+        .assign(**{s.TOPIC: lambda t: t[s.TOPIC].astype(str)})
+        .groupby(s.DOC_ID, sort=False)[s.TOPIC]
+        .agg("; ".join)
+    )
+    columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
+    stories = ordered[columns].reset_index(drop=True)
+    stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).fillna("").astype(s.STRING))
+    stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
+    return stories
+
+
+def articles_behind(
+    articles: pd.DataFrame,
+    topics: pd.DataFrame,
+    *,
+    period: pd.Timestamp | None = None,
+    granularity: str = "week",
+    split: str | None = None,
+    group: str | None = None,
+    top_groups: list[str] | None = None,
+) -> pd.DataFrame:
+    """The articles behind one bar or point of a chart (a period and/or a group) for drill-down."""
+    rows = articles
+    if period is not None:
+        rows = rows[rows[s.PUBLISHED_AT].notna()]
+        rows = rows[periods(rows[s.PUBLISHED_AT], granularity) == pd.Timestamp(period)]
+    if split is not None and group is not None and group != ALL_ARTICLES:
+        column = _split_column(split)
+        if split == "topic":
+            values = topics[s.TOPIC].astype(str)
+            if group == OTHER and top_groups:
+                docs = topics.loc[~values.isin(top_groups), s.DOC_ID]
+            else:
+                docs = topics.loc[values == group, s.DOC_ID]
+            rows = rows[rows[s.DOC_ID].isin(docs)]
+        else:
+            values = rows[column].astype(str)
+            rows = rows[~values.isin(top_groups)] if group == OTHER and top_groups else rows[values == group]
+    return rows
+
+
+def _headline(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, float]:
+    topic_count = topics.loc[topics[s.DOC_ID].isin(articles[s.DOC_ID]), s.TOPIC].nunique()
+    return {
+        "Articles": len(articles),
+        "Outlets": articles[s.PROVIDER_DOMAIN].nunique(),
+        "Topics": topic_count,
+        "Median quality": articles[s.QUALITY].median() if articles[s.QUALITY].notna().any() else np.nan,
+        "Median heat": articles[s.HEAT].median() if articles[s.HEAT].notna().any() else np.nan,
+    }
+
+
+def _split_column(split: str) -> str:
+    return {"provider": s.PROVIDER_NAME, "topic": s.TOPIC, "category": s.CATEGORY}[split]
+
+
+def _grouped_rows(dated: pd.DataFrame, topics: pd.DataFrame | None, split: str | None, top_n: int) -> pd.DataFrame:
+    """One row per counted item with `published_at` and `group` (top N groups, the rest Other)."""
+    if split is None:
+        return pd.DataFrame({s.PUBLISHED_AT: dated[s.PUBLISHED_AT], GROUP: ALL_ARTICLES})
+    if split == "topic":
+        if topics is None:
+            raise ValueError("split='topic' needs the topics frame")
+        rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[[s.DOC_ID, s.PUBLISHED_AT]], on=s.DOC_ID)
+        values = rows[s.TOPIC].astype(str)
+    elif split in ("provider", "category"):
+        rows = dated
+        values = rows[_split_column(split)].astype(str).replace("<NA>", "(none)")
+        values = values.where(rows[_split_column(split)].notna(), "(none)")
+    else:
+        raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
+    top = values.value_counts().head(top_n).index
+    group = values.where(values.isin(top), OTHER)
+    return pd.DataFrame({s.PUBLISHED_AT: rows[s.PUBLISHED_AT].to_numpy(), GROUP: group.to_numpy()})
+
+
+def _group_order(groups: pd.Series) -> list[str]:
+    """Groups largest first, with Other last."""
+    order = groups.value_counts().index.tolist()
+    return [g for g in order if g != OTHER] + ([OTHER] if OTHER in order else [])
+
+
+def _period_range(values: pd.Series, granularity: str) -> pd.DatetimeIndex:
+    freq = GRANULARITIES[granularity]
+    return pd.period_range(values.min(), values.max(), freq=freq).start_time
+
+
+def _empty(*columns: str) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
