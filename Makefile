@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= sample_data
 
-.PHONY: run test bench browser sample-data clean
+.PHONY: run test bench browser screenshots sample-data clean
 
 run: $(STAMP)
 	NEWS_ANALYTICS_DATA="$(DATA)" $(BIN)/streamlit run dashboard.py
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 # Debian's Chromium for the end-to-end browser tests; they skip with the reason when it is absent.
 browser:
 	@bash .ci/install-chromium || true
+
+# The README's screenshots, taken by the end-to-end browser test.
+screenshots: $(STAMP) browser
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py -k every_view
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

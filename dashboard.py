@@ -53,7 +53,7 @@ def sidebar(corpus: Corpus) -> tuple[Filters, m.MetricOptions, str | None]:
     start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
     if (start, end) == (lo, hi):  # the whole range: keep undated articles too
         start = end = None
-    names = a.groupby(s.PROVIDER_DOMAIN, observed=True)[s.PROVIDER_NAME].first().astype(str).to_dict()
+    names = outlet_labels(a)
     outlets = bar.multiselect("Outlets", sorted(names, key=lambda d: names[d].lower()), format_func=names.get, key="outlet", bind=URL)
     topic_options = corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist()
     topics = bar.multiselect("Topics", topic_options, key="topic", bind=URL)
@@ -76,6 +76,13 @@ def sidebar(corpus: Corpus) -> tuple[Filters, m.MetricOptions, str | None]:
     )
     options = m.MetricOptions(top_n=top_n, granularity=granularity, rolling=rolling or None)
     return filters, options, None if split == "none" else split
+
+
+def outlet_labels(a: pd.DataFrame) -> dict[str, str]:
+    """Outlet domain -> label shown (and kept in the URL): its name, plus the domain if the name is shared."""
+    names = a.groupby(s.PROVIDER_DOMAIN, observed=True)[s.PROVIDER_NAME].first().astype(str)
+    shared = names.duplicated(keep=False)
+    return {d: f"{n} ({d})" if shared[d] else n for d, n in names.items()}
 
 
 def _values(column: pd.Series) -> list[str]:
@@ -108,7 +115,16 @@ def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
 
 
 def _story_columns() -> dict:
-    return {s.WEB_URL: st.column_config.LinkColumn("Link", display_text="open"), s.DOC_ID: None}
+    return {
+        s.DOC_ID: None,
+        s.TITLE: st.column_config.TextColumn("Title", width="large"),
+        s.PROVIDER_NAME: "Outlet",
+        s.PUBLISHED_AT: st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+        m.TOPICS_TEXT: "Topics",
+        s.QUALITY: st.column_config.NumberColumn("Quality", format="%.0f"),
+        s.HEAT: st.column_config.NumberColumn("Heat", format="%.0f"),
+        s.WEB_URL: st.column_config.LinkColumn("Link", display_text="open"),
+    }
 
 
 def _selected(event) -> list[dict]:

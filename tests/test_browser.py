@@ -1,0 +1,135 @@
+"""End to end: the dashboard served by Streamlit, driven in Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import load_corpus
+from analytics import metrics as m
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Data health"]
+CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 3, "Quality vs heat": 1}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (make test installs it when run as root)"),
+]
+playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = dict(os.environ, NEWS_ANALYTICS_DATA=str(ROOT / "sample_data"))
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port), "--server.headless", "true"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the dashboard server did not start within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+    yield page
+    context.close()
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _visible_charts(page) -> int:
+    return page.locator(".stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot .main-svg").count() // 1
+
+
+def _kpi(page, label: str) -> str:
+    metric = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return metric.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def test_every_view_renders_its_charts(page, tmp_path):
+    shots = _screenshot_dir(tmp_path)
+    for view in VIEWS:
+        page.get_by_role("tab", name=view).click()
+        panel = page.locator(".stTabs [role=tabpanel]:not([hidden])")
+        expected = CHARTS_PER_VIEW.get(view, 0)
+        if expected:
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('.stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length >= n",
+                arg=expected, timeout=30_000,
+            )
+        else:
+            panel.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
+        time.sleep(0.5)
+        page.screenshot(path=str(shots / f"{view.lower().replace(' ', '-')}.png"), full_page=True)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_filter_click_changes_the_view(page):
+    before = _kpi(page, "Articles")
+    page.locator("[data-testid=stSidebar] label").filter(has_text="yes").first.click()
+    page.wait_for_function(
+        "old => { const m = [...document.querySelectorAll('[data-testid=stMetric]')].find(e => e.innerText.includes('Articles')); return m && !m.innerText.includes(old); }",
+        arg=before, timeout=30_000,
+    )
+    assert _kpi(page, "Articles") != before
+    assert "published=yes" in page.url
+
+
+def test_csv_download_holds_the_charted_rows(page):
+    corpus = load_corpus(ROOT / "sample_data")
+    expected = m.volume(corpus.articles, corpus.topics, granularity="month", top_n=8)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download volume (CSV)").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert len(frame) == len(expected)
+    assert frame[m.COUNT].sum() == expected[m.COUNT].sum()

@@ -1,0 +1,93 @@
+from datetime import date
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics import schema as s
+from analytics.filters import ALL, Filters, filter_articles, previous_period, topics_of
+
+from frames import articles_frame, topics_frame
+
+A = articles_frame([
+    {s.PUBLISHED_AT: "2026-03-01T23:30", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 5.0, s.PUBLISHED: True, s.TITLE: "Chips shortage eases"},
+    {s.PUBLISHED_AT: "2026-03-05T00:00", s.PROVIDER_NAME: "Beta", s.QUALITY: 50.0, s.PUBLISHED: False, s.EXCERPT: "about CHIPS too"},
+    {s.PUBLISHED_AT: "2026-03-10T12:00", s.PROVIDER_NAME: "Alpha", s.CATEGORY: "opinion", s.TYPE: "conference"},
+    {s.PUBLISHED_AT: None, s.PROVIDER_NAME: "Gamma"},
+])
+T = topics_frame([("d0", "AI"), ("d0", "Chips"), ("d1", "AI"), ("d2", "Chips")])
+
+
+def ids(filters: Filters) -> list[str]:
+    return filter_articles(A, T, filters)[s.DOC_ID].tolist()
+
+
+def test_default_keeps_everything_including_undated_and_unscored():
+    assert ids(Filters()) == ["d0", "d1", "d2", "d3"]
+
+
+def test_date_range_is_inclusive_by_day_in_utc():
+    assert ids(Filters(start=date(2026, 3, 1), end=date(2026, 3, 5))) == ["d0", "d1"]
+    assert ids(Filters(end=date(2026, 3, 4))) == ["d0"]
+
+
+def test_outlets_categories_types():
+    assert ids(Filters(providers=("alpha.test",))) == ["d0", "d2"]
+    assert ids(Filters(categories=("opinion",))) == ["d2"]
+    assert ids(Filters(types=("conference",))) == ["d2"]
+
+
+def test_topics_any_or_all():
+    assert ids(Filters(topics=("AI", "Chips"))) == ["d0", "d1", "d2"]
+    assert ids(Filters(topics=("AI", "Chips"), topic_mode=ALL)) == ["d0"]
+
+
+def test_published_flag_leaves_out_unknown():
+    assert ids(Filters(published=True)) == ["d0"]
+    assert ids(Filters(published=False)) == ["d1"]
+
+
+def test_score_ranges_drop_unscored_articles():
+    assert ids(Filters(quality=(0, 20))) == ["d0"]
+    assert ids(Filters(heat=(0, 100))) == ["d0"]
+
+
+def test_search_is_case_insensitive_over_title_and_excerpt():
+    assert ids(Filters(search="chips")) == ["d0", "d1"]
+    assert ids(Filters(search="(")) == []  # plain text, not a pattern
+
+
+def test_topics_of_follows_the_articles():
+    assert topics_of(T, A.iloc[:1])[s.TOPIC].astype(str).tolist() == ["AI", "Chips"]
+
+
+def test_previous_period_has_equal_length():
+    before = previous_period(Filters(start=date(2026, 3, 8), end=date(2026, 3, 14), providers=("x",)), date(2020, 1, 1), date(2030, 1, 1))
+    assert (before.start, before.end, before.providers) == (date(2026, 3, 1), date(2026, 3, 7), ("x",))
+
+
+def test_describe():
+    assert Filters().describe() == []
+    assert Filters(topics=("AI", "Chips"), topic_mode=ALL, quality=(1, 2)).describe() == ["topics: AI and Chips", "quality 1–2"]
+
+
+_filters = st.builds(
+    Filters,
+    start=st.one_of(st.none(), st.dates(date(2026, 2, 25), date(2026, 3, 12))),
+    providers=st.lists(st.sampled_from(["alpha.test", "beta.test", "nope.test"]), max_size=2).map(tuple),
+    topics=st.lists(st.sampled_from(["AI", "Chips", "Nope"]), max_size=2).map(tuple),
+    topic_mode=st.sampled_from(["any", "all"]),
+    published=st.sampled_from([None, True, False]),
+    quality=st.one_of(st.none(), st.tuples(st.floats(0, 30), st.floats(30, 60))),
+    search=st.sampled_from(["", "chips", "zzz"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(filters=_filters)
+def test_property_filters_never_add_rows(filters):
+    got = filter_articles(A, T, filters)
+    assert len(got) <= len(A)
+    assert set(got[s.DOC_ID]) <= set(A[s.DOC_ID])
+    assert got.index.is_monotonic_increasing
+    pd.testing.assert_frame_equal(filter_articles(got, T, filters), got)

@@ -1,0 +1,154 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from analytics import metrics as m
+from analytics import schema as s
+
+from frames import articles_frame, topics_frame
+
+A = articles_frame([
+    {s.PUBLISHED_AT: "2026-03-02T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 1.0},
+    {s.PUBLISHED_AT: "2026-03-03T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 20.0, s.HEAT: 50.0},
+    {s.PUBLISHED_AT: "2026-03-04T10:00", s.PROVIDER_NAME: "Beta", s.QUALITY: 30.0, s.HEAT: 5.0},
+    {s.PUBLISHED_AT: "2026-03-18T10:00", s.PROVIDER_NAME: "Gamma", s.QUALITY: 40.0, s.HEAT: 60.0},
+    {s.PUBLISHED_AT: None, s.PROVIDER_NAME: "Beta"},
+])
+T = topics_frame([("d0", "AI"), ("d0", "Policy"), ("d1", "AI"), ("d2", "Chips"), ("d3", "AI"), ("d4", "AI")])
+WEEKS = pd.to_datetime(["2026-03-02", "2026-03-09", "2026-03-16"])
+
+
+def test_volume_fills_empty_periods_with_zero():
+    expected = pd.DataFrame({
+        m.PERIOD: WEEKS.as_unit("us"), m.GROUP: m.ALL_ARTICLES, m.COUNT: [3, 0, 1],
+        m.SHARE: [1.0, 0.0, 1.0], m.ROLLING: np.nan,
+    })
+    got = m.volume(A, T, granularity="week")
+    assert_frame_equal(got, expected, check_dtype=False)
+    assert got[m.PERIOD].dt.day_name().eq("Monday").all()
+
+
+def test_volume_split_by_provider_with_top_n_and_other():
+    got = m.volume(A, T, granularity="week", split="provider", top_n=1)
+    assert got[m.GROUP].unique().tolist() == ["Alpha", "Other"]
+    week1 = got[got[m.PERIOD] == WEEKS[0]]
+    assert week1[m.COUNT].tolist() == [2, 1]
+    assert week1[m.SHARE].tolist() == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_volume_split_by_topic_counts_each_topic_of_an_article():
+    got = m.volume(A, T, granularity="month", split="topic", top_n=10)
+    assert dict(zip(got[m.GROUP], got[m.COUNT])) == {"AI": 3, "Policy": 1, "Chips": 1}
+
+
+def test_volume_rolling_mean():
+    got = m.volume(A, T, granularity="week", rolling=2)
+    assert got[m.ROLLING].tolist() == [3.0, 1.5, 0.5]
+
+
+def test_volume_of_nothing_is_an_empty_frame():
+    got = m.volume(A.iloc[0:0], T)
+    assert got.empty and list(got.columns) == [m.PERIOD, m.GROUP, m.COUNT, m.SHARE, m.ROLLING]
+
+
+def test_provider_share():
+    expected = pd.DataFrame({
+        m.GROUP: ["Alpha", "Beta", "Other"],
+        s.PROVIDER_DOMAIN: ["alpha.test", "beta.test", ""],
+        m.ARTICLES: [2, 2, 1],
+        m.HEAT_SUM: [51.0, 5.0, 60.0],
+        m.SHARE: [0.4, 0.4, 0.2],
+    })
+    got = m.provider_share(A, top_n=2)
+    assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_provider_share_weighted_by_heat():
+    got = m.provider_share(A, top_n=5, weight="heat")
+    assert got[m.GROUP].tolist() == ["Gamma", "Alpha", "Beta"]
+    assert got[m.SHARE].tolist() == pytest.approx([60 / 116, 51 / 116, 5 / 116])
+
+
+def test_topic_mix_shares_are_of_topic_mentions():
+    got = m.topic_mix(A, T, granularity="month")
+    assert got[m.SHARE].sum() == pytest.approx(1.0)
+    assert dict(zip(got[m.GROUP], got[m.COUNT])) == {"AI": 3, "Policy": 1, "Chips": 1}
+
+
+def test_topic_cooccurrence():
+    got = m.topic_cooccurrence(A, T)
+    pairs = {(a, b): n for a, b, n in got.itertuples(index=False)}
+    assert pairs[("AI", "AI")] == 4 and pairs[("AI", "Policy")] == 1 and pairs[("Policy", "AI")] == 1
+    assert pairs[("AI", "Chips")] == 0
+
+
+def test_quality_heat_quadrants_and_summary():
+    points = m.quality_heat(A)
+    assert len(points) == 4  # the undated article has no scores
+    assert dict(zip(points[s.QUALITY], points[m.QUADRANT])) == {
+        10.0: m.LOW_PRIORITY, 20.0: m.OVER_EXPOSED, 30.0: m.UNDER_PROMOTED, 40.0: m.DESERVED,
+    }
+    summary = dict(m.quality_heat_summary(A).itertuples(index=False))
+    assert summary["Articles with both scores"] == 4 and summary["Articles without both scores"] == 1
+    assert summary["Spearman correlation"] == pytest.approx(0.8)  # 1 - 6·2 / (4·15)
+    assert summary[m.UNDER_PROMOTED] == 1
+
+
+def test_kpis_change_against_previous():
+    got = m.kpis(A.iloc[:4], T, A.iloc[:2], T)
+    row = got.set_index(m.METRIC).loc["Articles"]
+    assert (row[m.VALUE], row[m.PREVIOUS], row[m.CHANGE]) == (4.0, 2.0, 1.0)
+    assert got.set_index(m.METRIC).loc["Outlets", m.VALUE] == 3
+
+
+def test_kpis_without_a_previous_period_have_no_change():
+    got = m.kpis(A, T, A.iloc[0:0], T)
+    assert got[m.CHANGE].isna().all()
+
+
+def test_top_stories_are_hottest_first_with_missing_last():
+    got = m.top_stories(A, T, limit=None)
+    assert got[s.DOC_ID].tolist() == ["d3", "d1", "d2", "d0", "d4"]
+    assert got.set_index(s.DOC_ID).loc["d0", m.TOPICS_TEXT] == "AI; Policy"
+
+
+def test_articles_behind_a_bar():
+    rows = m.articles_behind(A, T, period=WEEKS[0], granularity="week", split="provider", group="Alpha")
+    assert rows[s.DOC_ID].tolist() == ["d0", "d1"]
+    rows = m.articles_behind(A, T, period=WEEKS[0], granularity="week", split="provider", group=m.OTHER, top_groups=["Alpha"])
+    assert rows[s.DOC_ID].tolist() == ["d2"]
+    rows = m.articles_behind(A, T, split="topic", group="AI")
+    assert rows[s.DOC_ID].tolist() == ["d0", "d1", "d3", "d4"]
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_row = st.fixed_dictionaries({
+    s.PUBLISHED_AT: st.one_of(st.none(), st.datetimes(min_value=pd.Timestamp("2024-01-01").to_pydatetime(), max_value=pd.Timestamp("2026-12-31").to_pydatetime()).map(lambda d: pd.Timestamp(d, tz="UTC"))),
+    s.PROVIDER_NAME: st.sampled_from(["Alpha", "Beta", "Gamma", "Delta"]),
+    s.CATEGORY: st.sampled_from(["news", "opinion", None]),
+})
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=40), granularity=st.sampled_from(list(m.GRANULARITIES)), split=st.sampled_from([None, "provider", "category"]), top_n=st.integers(1, 5))
+def test_property_volume_totals_and_shares(rows, granularity, split, top_n):
+    articles = articles_frame(rows)
+    got = m.volume(articles, None, granularity=granularity, split=split, top_n=top_n)
+    assert got[m.COUNT].sum() == articles[s.PUBLISHED_AT].notna().sum()
+    if not got.empty:
+        sums = got.groupby(m.PERIOD)[m.SHARE].sum()
+        counts = got.groupby(m.PERIOD)[m.COUNT].sum()
+        assert np.allclose(sums[counts > 0], 1.0) and (sums[counts == 0] == 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=30), top_n=st.integers(1, 5))
+def test_property_provider_shares_sum_to_one(rows, top_n):
+    got = m.provider_share(articles_frame(rows), top_n=top_n)
+    assert got[m.SHARE].sum() == pytest.approx(1.0)
+    assert got[m.ARTICLES].sum() == len(rows)
+    assert len(got) <= top_n + 1
