@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analytics import schema as s
+from analytics.cache import clear_cache, default_cache_dir
 from analytics.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_odd_documents
+from analytics.progress import ProgressLine
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="read folders of documents and report what was loaded")
     load.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
     load.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    load.add_argument("--no-cache", action="store_true", help="parse every file; neither read nor write the parse cache")
+    load.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     load.set_defaults(run=_run_load)
+
+    cache = commands.add_parser("cache", help="show where the parse cache is kept, or clear it")
+    cache.add_argument("--clear", action="store_true", help="delete every cached parse")
+    cache.set_defaults(run=_run_cache)
 
     generate = commands.add_parser("generate", help="write a synthetic corpus of documents")
     generate.add_argument("out_dir", metavar="OUT_DIR")
@@ -47,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_load(args: argparse.Namespace) -> int:
-    corpus = load_corpus(*args.paths)
+    progress = None if args.quiet else ProgressLine(sys.stderr)
+    corpus = load_corpus(*args.paths, progress=progress, cache=not args.no_cache)
     if args.json:
         json.dump(corpus.summary(), sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -65,6 +74,17 @@ def _run_generate(args: argparse.Namespace) -> int:
     if args.odd_files:
         written += write_odd_documents(Path(args.out_dir) / "odd")
     print(f"wrote {len(written)} files under {args.out_dir}")
+    return 0
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    folder = default_cache_dir()
+    if args.clear:
+        print(f"removed {clear_cache(folder)} cache files from {folder}")
+    else:
+        files = list(folder.glob("*.parquet")) if folder.is_dir() else []
+        size = sum(f.stat().st_size for f in files) / 1_048_576
+        print(f"{folder}: {len(files)} cached corpora, {size:.1f} MB (set $NEWS_ANALYTICS_CACHE_DIR to move it)")
     return 0
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from analytics import schema as s
-from analytics.flatten import flatten_records
-from analytics.ingest import Problem, RawDocument, discover_files, read_document
-from analytics.validate import Record, validate_document
+from analytics.cache import Cached, Fingerprint, Listing, ParseCache, default_cache_dir, file_fingerprints, list_files, merge_rows, reusable_rows
+from analytics.flatten import Frames, flatten_parsed
+from analytics.ingest import Problem
+from analytics.parse import ProgressCallback, parse_file, parse_files
 
-ProgressCallback = Callable[[int, int], None]
+__all__ = ["Corpus", "ProgressCallback", "load_corpus", "parse_file", "parse_files", "problems_frame"]
 
 
 @dataclass
@@ -68,58 +70,62 @@ def load_corpus(
     *paths: str | os.PathLike[str],
     options: s.LoadOptions = s.LoadOptions(),
     progress: ProgressCallback | None = None,
+    cache: bool | str | os.PathLike[str] = True,
+    workers: int | None = None,
 ) -> Corpus:
     """Read every document under the given folders and files into a `Corpus`.
 
     Folders are searched recursively for `.md`, `.markdown` and `.txt` files; other files
     are counted as ignored. Raises FileNotFoundError when a path does not exist.
+
+    `cache=True` keeps what each file parsed to in the per-user cache folder (or
+    $NEWS_ANALYTICS_CACHE_DIR), a folder path puts it there, `False` parses every file. The
+    frames are the same either way. `workers` is the number of processes that parse (default:
+    every core for large folders, one for small ones). `progress(done, total)` counts files.
     """
     if not paths:
         raise ValueError("load_corpus needs at least one folder or file")
-    found = discover_files(*paths)
-    records, problems = parse_files(found.documents, options, progress)
-    frames = flatten_records(records, _relative_keys(found.documents, paths))
-    problems = found.problems + problems + frames.duplicates
+    sources = tuple(os.fspath(p) for p in paths)
+    now = datetime.now(timezone.utc)
+    now_ns = time.time_ns()
+    store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
+    previous, notes = store.read() if store is not None else (None, [])
+    listing, fingerprints = _listing(sources, previous, now_ns, watch=store is not None)
+    reuse = reusable_rows(previous.table, listing.documents, fingerprints, now_ns) if previous else [None] * len(listing.documents)
+    todo = [path for path, row in zip(listing.documents, reuse) if row is None]
+    parsed = parse_files(todo, options, progress, now=now, workers=workers, done=len(reuse) - len(todo), total=len(reuse))
+    table = merge_rows(previous.table if previous else None, reuse, parsed)
+    frames = flatten_parsed(table, _relative_keys(listing.documents, sources))
+    if store is not None and (previous is None or table is not previous.table or listing is not previous.listing):
+        notes = notes + store.write(table, listing)
     return Corpus(
         articles=frames.articles,
         topics=frames.topics,
         related=frames.related,
         images=frames.images,
-        problems=problems_frame(problems),
-        sources=tuple(str(p) for p in paths),
-        files_seen=len(found.documents) + len(found.ignored),
-        ignored=len(found.ignored),
-        ignored_paths=[str(p) for p in found.ignored],
+        problems=_all_problems(listing.problems, frames, notes),
+        sources=sources,
+        files_seen=len(listing.documents) + len(listing.ignored),
+        ignored=len(listing.ignored),
+        ignored_paths=listing.ignored,
     )
 
 
-def parse_files(
-    files: list[Path], options: s.LoadOptions = s.LoadOptions(), progress: ProgressCallback | None = None
-) -> tuple[list[Record], list[Problem]]:
-    """Validated records for the files that load, and every problem found on the way."""
-    records: list[Record] = []
-    problems: list[Problem] = []
-    total = len(files)
-    for done, path in enumerate(files, start=1):
-        record, found = parse_file(path, options)
-        problems.extend(found)
-        if record is not None:
-            records.append(record)
-        if progress is not None and (done % 500 == 0 or done == total):
-            progress(done, total)
-    return records, problems
+def _listing(
+    sources: tuple[str, ...], previous: Cached | None, now_ns: int, *, watch: bool
+) -> tuple[Listing, list[Fingerprint | None]]:
+    """The files to load, from the cache while no folder changed, and their fingerprints."""
+    if previous is not None and previous.listing.still_current(sources):
+        fingerprints = file_fingerprints(previous.listing.documents)
+        if None not in fingerprints:
+            return previous.listing, fingerprints
+    listing = list_files(sources, now_ns, watch=watch)
+    return listing, file_fingerprints(listing.documents) if previous is not None else []
 
 
-def parse_file(path: Path, options: s.LoadOptions = s.LoadOptions()) -> tuple[Record | None, list[Problem]]:
-    """One file read, parsed and validated: its record (None when skipped) and its problems."""
-    raw = read_document(path, options)
-    if not isinstance(raw, RawDocument):
-        return None, raw
-    try:
-        return validate_document(raw, options)
-    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as error:
-        # A defensive net: validation repairs values, so reaching here is a bug to report.
-        return None, [Problem(str(path), s.ERROR, f"document could not be checked: {type(error).__name__}: {error}")]
+def _all_problems(found: list[Problem], frames: Frames, notes: list[Problem]) -> pd.DataFrame:
+    parts = [problems_frame(found), frames.problems, problems_frame(frames.duplicates + notes)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -134,11 +140,20 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     return s.typed_frame(columns, s.PROBLEM_DTYPES)
 
 
-def _relative_keys(files: list[Path], roots: tuple[str | os.PathLike[str], ...]) -> dict[str, str]:
+def _relative_keys(files: list[str], roots: tuple[str, ...]) -> dict[str, str]:
+    """Each file's path relative to the first root that holds it (what URL-less ids derive from)."""
     keys: dict[str, str] = {}
     for root in map(Path, roots):
         base = root if root.is_dir() else root.parent
+        folders: dict[str, str | None] = {}
         for path in files:
-            if str(path) not in keys and path.is_relative_to(base):
-                keys[str(path)] = path.relative_to(base).as_posix()
+            if path in keys:
+                continue
+            folder, _, name = path.rpartition(os.sep)
+            if folder not in folders:  # one lexical comparison per folder, not per file
+                where = Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep)
+                folders[folder] = where.relative_to(base).as_posix() if where.is_relative_to(base) else None
+            relative = folders[folder]
+            if relative is not None:
+                keys[path] = name if relative == "." else f"{relative}/{name}"
     return keys

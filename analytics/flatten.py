@@ -1,103 +1,104 @@
-"""Flattening stage: validated records become the tidy frames, with duplicates set aside."""
+"""Flattening stage: the parsed-files table becomes the tidy frames, with duplicates set aside.
+
+Everything that depends on the whole corpus happens here, on every load, cached or not:
+which copy of an article is kept, each outlet's display name and the articles' ids.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as s
 from analytics.ingest import Problem
-from analytics.urls import canonical_url
+from analytics.parse import records_table
 from analytics.validate import Record
 
 
 @dataclass
 class Frames:
-    """The tidy tables built from one set of records."""
+    """The tidy tables built from one set of parsed files."""
 
     articles: pd.DataFrame
     topics: pd.DataFrame
     related: pd.DataFrame
     images: pd.DataFrame
     duplicates: list[Problem]
+    problems: pd.DataFrame  # what reading and validating each file found, in file order
 
 
 def flatten_records(records: list[Record], id_keys: dict[str, str] | None = None) -> Frames:
-    """Articles, topics, related and images frames; later copies of one URL become problems.
+    """Articles, topics, related and images frames of records; later copies of one URL become problems.
 
     `id_keys` maps a record's path to the text its `doc_id` is derived from when it has no
     URL (by default the path itself); pass paths relative to the loaded folder for ids that
     survive moving the folder.
     """
-    id_keys = id_keys or {}
-    canonicals = {id(record): _canonical(record) for record in records}
-    kept, duplicates = _drop_duplicates(records, canonicals)
-    display_names = _display_names(records)
-    ids = _doc_ids(kept, canonicals, id_keys)
+    return flatten_parsed(records_table(records), id_keys)
+
+
+def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Frames:
+    """The frames of a parsed-files table (see `analytics.parse`), as `flatten_records` describes."""
+    loaded = table.filter(pc.is_valid(table[s.TITLE]))
+    ranked = loaded.take(_first_copy_order(loaded))
+    keep, duplicates = _drop_duplicates(ranked[s.CANONICAL_URL].to_pylist(), ranked[s.PATH].to_pylist())
+    kept = ranked.filter(pa.array(keep, pa.bool_()))
+    names = _display_names(loaded[s.PROVIDER_DOMAIN].to_pylist(), loaded[s.PROVIDER_NAME].to_pylist())
+    ids = pa.array(_doc_ids(kept[s.CANONICAL_URL].to_pylist(), kept[s.PATH].to_pylist(), id_keys or {}), pa.string())
     return Frames(
-        articles=_articles(kept, ids, canonicals, display_names),
-        topics=_topics(kept, ids),
-        related=_related(kept, ids),
-        images=_images(kept, ids),
+        articles=_articles(kept, ids, names),
+        topics=_children(kept[s.TOPICS], ids, s.TOPIC_DTYPES),
+        related=_children(kept[s.RELATED], ids, s.RELATED_DTYPES),
+        images=_children(kept[s.IMAGES], ids, s.IMAGE_DTYPES),
         duplicates=duplicates,
+        problems=arrow_frame(_items(table[s.PROBLEMS])[0], s.PROBLEM_DTYPES),
     )
 
 
-def _canonical(record: Record) -> str | None:
-    for url in (record.web_url, record.original_url):
-        if url and (canonical := canonical_url(url)):
-            return canonical
-    return None
+def _first_copy_order(loaded: pa.Table) -> pa.Array:
+    """Dated before undated, earlier before later, then by path: the first copy wins."""
+    stamps = loaded[s.PUBLISHED_AT]
+    keys = pa.table({"undated": pc.is_null(stamps), "at": stamps, "path": loaded[s.PATH]})
+    return pc.sort_indices(keys, sort_keys=[("undated", "ascending"), ("at", "ascending"), ("path", "ascending")])
 
 
-def _order(record: Record) -> tuple:
-    stamp = record.published_at
-    return (stamp is None, stamp.value if stamp is not None else 0, record.path)
-
-
-def _drop_duplicates(records: list[Record], canonicals: dict[int, str | None]) -> tuple[list[Record], list[Problem]]:
-    first_by_url: dict[str, Record] = {}
-    kept: list[Record] = []
+def _drop_duplicates(urls: list[str | None], paths: list[str]) -> tuple[list[bool], list[Problem]]:
+    first_by_url: dict[str, str] = {}
+    keep: list[bool] = []
     duplicates: list[Problem] = []
-    for record in sorted(records, key=_order):
-        url = canonicals[id(record)]
+    for url, path in zip(urls, paths):
         original = first_by_url.get(url) if url else None
+        keep.append(original is None)
         if original is None:
             if url:
-                first_by_url[url] = record
-            kept.append(record)
+                first_by_url[url] = path
             continue
-        duplicates.append(
-            Problem(
-                record.path,
-                s.DUPLICATE,
-                f"same article as {original.path} (both point to {url}); this copy was not loaded",
-                field="webUrl",
-            )
-        )
-    return kept, duplicates
+        message = f"same article as {original} (both point to {url}); this copy was not loaded"
+        duplicates.append(Problem(path, s.DUPLICATE, message, field="webUrl"))
+    return keep, duplicates
 
 
-def _display_names(records: list[Record]) -> dict[str, str]:
+def _display_names(domains: list[str | None], names: list[str | None]) -> dict[str, str]:
     """The most frequent outlet name for each domain (ties broken alphabetically)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for record in records:
-        if record.provider_domain and record.provider_name:
-            counts[record.provider_domain][record.provider_name] += 1
-    return {domain: min(names.items(), key=lambda item: (-item[1], item[0]))[0] for domain, names in counts.items()}
+    best: dict[str, tuple[int, str]] = {}
+    for (domain, name), count in Counter(zip(domains, names)).items():
+        if domain and name and (domain not in best or (-count, name) < best[domain]):
+            best[domain] = (-count, name)
+    return {domain: name for domain, (_, name) in best.items()}
 
 
-def _doc_ids(records: list[Record], canonicals: dict[int, str | None], id_keys: dict[str, str]) -> list[str]:
+def _doc_ids(urls: list[str | None], paths: list[str], id_keys: dict[str, str]) -> list[str]:
     ids: list[str] = []
     used: set[str] = set()
-    for record in records:
-        url = canonicals[id(record)]
-        doc_id = _digest(url) if url else _digest("path:" + id_keys.get(record.path, record.path))
+    for url, path in zip(urls, paths):
+        doc_id = _digest(url) if url else _digest("path:" + id_keys.get(path, path))
         if doc_id in used:  # two URL-less files with the same relative path in different folders
-            doc_id = _digest("path:" + record.path)
+            doc_id = _digest("path:" + path)
         used.add(doc_id)
         ids.append(doc_id)
     return ids
@@ -107,46 +108,50 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def _articles(records: list[Record], ids: list[str], canonicals: dict[int, str | None], names: dict[str, str]) -> pd.DataFrame:
-    columns: dict[str, list] = {
-        s.DOC_ID: ids,
-        s.PATH: [r.path for r in records],
-        s.CATEGORY: [r.category for r in records],
-        s.TYPE: [r.type for r in records],
-        s.TITLE: [r.title for r in records],
-        s.EXCERPT: [r.excerpt for r in records],
-        s.PUBLISHED_AT: [r.published_at for r in records],
-        s.WEB_URL: [r.web_url for r in records],
-        s.ORIGINAL_URL: [r.original_url for r in records],
-        s.CANONICAL_URL: [canonicals[id(r)] for r in records],
-        s.PROVIDER_NAME: [names.get(r.provider_domain or "", r.provider_name) for r in records],
-        s.PROVIDER_DOMAIN: [r.provider_domain for r in records],
-        s.QUALITY: [r.quality for r in records],
-        s.HEAT: [r.heat for r in records],
-        s.PUBLISHED: [r.published for r in records],
-        s.N_TOPICS: [len(r.topics) for r in records],
-        s.N_IMAGES: [len(r.images) for r in records],
-        s.N_RELATED: [len(r.related) for r in records],
-        s.IMAGE_URL: [r.images[0][0] if r.images else None for r in records],
-    }
-    return s.typed_frame(columns, s.ARTICLE_DTYPES)
+def _articles(kept: pa.Table, ids: pa.Array, names: dict[str, str]) -> pd.DataFrame:
+    domains = kept[s.PROVIDER_DOMAIN].to_pylist()
+    display = [names.get(domain or "", name) for domain, name in zip(domains, kept[s.PROVIDER_NAME].to_pylist())]
+    columns = {name: kept[name] for name in s.ARTICLE_COLUMNS if name in kept.column_names}
+    columns.update(
+        {
+            s.DOC_ID: ids,
+            s.PROVIDER_NAME: pa.array(display, pa.string()),
+            s.N_TOPICS: pc.list_value_length(kept[s.TOPICS]),
+            s.N_IMAGES: pc.list_value_length(kept[s.IMAGES]),
+            s.N_RELATED: pc.list_value_length(kept[s.RELATED]),
+        }
+    )
+    return arrow_frame(columns, s.ARTICLE_DTYPES)
 
 
-def _topics(records: list[Record], ids: list[str]) -> pd.DataFrame:
-    pairs = [(doc_id, topic) for doc_id, record in zip(ids, records) for topic in record.topics]
-    return s.typed_frame({s.DOC_ID: [p[0] for p in pairs], s.TOPIC: [p[1] for p in pairs]}, s.TOPIC_DTYPES)
+def _items(lists: pa.ChunkedArray) -> tuple[dict[str, pa.Array], pa.Array]:
+    """The items of a list column, one array per struct field, and each item's row number."""
+    column = lists.combine_chunks() if lists.num_chunks != 1 else lists.chunk(0)
+    items = pc.list_flatten(column)
+    fields = {field.name: items.field(field.name) for field in items.type} if pa.types.is_struct(items.type) else {s.TOPIC: items}
+    return fields, pc.list_parent_indices(column)
 
 
-def _related(records: list[Record], ids: list[str]) -> pd.DataFrame:
-    rows = [(doc_id, item) for doc_id, record in zip(ids, records) for item in record.related]
-    columns: dict[str, list] = {s.DOC_ID: [doc_id for doc_id, _ in rows]}
-    for name in (s.TITLE, s.URL, s.PROVIDER_NAME, s.PROVIDER_DOMAIN, s.PUBLISHED_AT, s.QUALITY):
-        columns[name] = [item[name] for _, item in rows]
-    columns[s.CANONICAL_URL] = [canonical_url(item[s.URL]) if item[s.URL] else None for _, item in rows]
-    return s.typed_frame(columns, s.RELATED_DTYPES)
+def _children(lists: pa.ChunkedArray, ids: pa.Array, dtypes: dict[str, object]) -> pd.DataFrame:
+    """One row per list item, in article order, led by its article's `doc_id`."""
+    fields, parents = _items(lists)
+    return arrow_frame({s.DOC_ID: ids.take(parents), **fields}, dtypes)
 
 
-def _images(records: list[Record], ids: list[str]) -> pd.DataFrame:
-    rows = [(doc_id, *image) for doc_id, record in zip(ids, records) for image in record.images]
-    columns = {name: [row[i] for row in rows] for i, name in enumerate(s.IMAGE_COLUMNS)}
-    return s.typed_frame(columns, s.IMAGE_DTYPES)
+def arrow_frame(columns: dict[str, pa.Array | pa.ChunkedArray], dtypes: dict[str, object]) -> pd.DataFrame:
+    """A frame with the given dtypes (as `schema.typed_frame` gives) from Arrow columns."""
+    return pd.DataFrame({name: _series(columns[name], dtype) for name, dtype in dtypes.items()})
+
+
+_NULLABLE = {s.STRING: pd.StringDtype(), s.FLOAT: pd.Float64Dtype(), s.INT: pd.Int64Dtype(), s.BOOL: pd.BooleanDtype()}
+
+
+def _series(values: pa.Array | pa.ChunkedArray, dtype: object) -> pd.Series:
+    if dtype == s.CATEGORY_DTYPE:
+        return _series(values, s.STRING).astype(s.CATEGORY_DTYPE)
+    if dtype == s.TIMESTAMP:
+        return pd.Series(values.cast(pa.timestamp("us", tz="UTC")).to_pandas(), dtype=s.TIMESTAMP)
+    if dtype == s.INT:
+        values = values.cast(pa.int64())
+    nullable = _NULLABLE[dtype]
+    return pd.Series(values.to_pandas(types_mapper=lambda _: nullable), dtype=dtype)

@@ -39,6 +39,16 @@ FIELD = "field"
 MESSAGE = "message"
 LINE = "line"
 
+# --- parsed files: one row per document file, what the parse cache stores --------------------
+SIZE = "size"
+MTIME_NS = "mtime_ns"
+CTIME_NS = "ctime_ns"
+VALID_UNTIL_NS = "valid_until_ns"
+TOPICS = "topics"
+IMAGES = "images"
+RELATED = "related"
+PROBLEMS = "problems"
+
 ERROR = "error"
 WARNING = "warning"
 DUPLICATE = "duplicate"

@@ -35,6 +35,15 @@ def article(n: int = 1, **overrides: object) -> dict:
     return {key: value for key, value in fields.items() if value is not None}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def parse_cache_dir(tmp_path_factory):
+    """Parse caches of the whole run (dashboard servers included) go to a temporary folder, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("parse-cache")
+        patch.setenv("NEWS_ANALYTICS_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """Write a document (fields dict, text or bytes) to tmp_path/name and return its path."""

@@ -56,3 +56,23 @@ def test_real_corpus_json_accounts_for_all_files(capsys):
     files = [p for p in REAL_CORPUS.rglob("*") if p.is_file()]
     assert result["files_seen"] == len(files)
     assert result["files_seen"] == result["loaded"] + result["skipped"] + result["duplicates"] + result["ignored"]
+
+
+def test_load_reports_progress_on_stderr_unless_quiet(write, tmp_path, capsys):
+    write("a.md", article(1))
+    assert main(["load", str(tmp_path), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("read 1 of 1 files in ") and err.endswith(" files/s)\n")
+    assert main(["load", str(tmp_path), "--no-cache", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(write, tmp_path, monkeypatch, capsys):
+    write("data/a.md", article(1))
+    monkeypatch.setenv("NEWS_ANALYTICS_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["load", str(tmp_path / "data"), "--no-cache", "--quiet"]) == 0
+    assert not (tmp_path / "cache").exists()
+    assert main(["load", str(tmp_path / "data"), "--quiet"]) == 0
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 1
+    assert main(["cache"]) == 0 and "1 cached corpora" in capsys.readouterr().out
+    assert main(["cache", "--clear"]) == 0 and "removed 1 cache files" in capsys.readouterr().out

@@ -1,0 +1,267 @@
+"""The parse cache: the parsed-files table of a corpus kept as Parquet, so a file is parsed once.
+
+One file per set of loaded paths (and load options) in a per-user cache folder. Each row
+carries its file's fingerprint (size, mtime_ns, ctime_ns); a later load re-parses only files
+whose fingerprint changed, parses new files and drops deleted ones, then flattens the whole
+table again, so a warm load gives exactly the frames of a cold one. The listing of files is
+kept too, with the fingerprints of every folder: while no folder changed, the folders need not
+be walked again. Writes go to a temporary file that replaces the old one in one step; a file
+that cannot be read, fails its checksums or was written by other code is reported and rebuilt.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import stat as st
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import ftfy
+import pandas as pd
+import platformdirs
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from analytics import ingest, parse, schema, urls, validate
+from analytics.ingest import Problem, discover_files
+from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
+
+FORMAT = 1
+ENV_VAR = "NEWS_ANALYTICS_CACHE_DIR"
+_META_KEY = b"news_analytics"
+_STALE_TEMP_SECONDS = 3600
+Fingerprint = tuple[int, int, int]
+
+
+def default_cache_dir() -> Path:
+    """Where caches go: $NEWS_ANALYTICS_CACHE_DIR, else the per-user cache folder."""
+    return Path(os.environ.get(ENV_VAR) or Path(platformdirs.user_cache_dir("news-analytics"), "parse"))
+
+
+def clear_cache(directory: str | os.PathLike[str] | None = None) -> int:
+    """Delete every parse cache file in the folder (default: `default_cache_dir()`); how many went."""
+    folder = Path(directory) if directory is not None else default_cache_dir()
+    removed = 0
+    for path in [*folder.glob("*.parquet"), *folder.glob("*.tmp")] if folder.is_dir() else []:
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+@dataclass
+class Listing:
+    """What discovery found, and the folder fingerprints that tell whether it still holds."""
+
+    documents: list[str]
+    ignored: list[str]
+    problems: list[Problem]
+    folders: dict[str, list[int]]
+    roots: list[list[int]]
+    trusted: bool  # False when the folders cannot vouch for the listing (symlinks, racy times)
+
+    def still_current(self, paths: tuple[str, ...]) -> bool:
+        """Whether listing the folders again would give the same files (no folder changed)."""
+        if not self.trusted or self.roots != [_root_identity(p) for p in paths]:
+            return False
+        return all(_folder_fingerprint(folder) == known for folder, known in self.folders.items())
+
+
+def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Listing:
+    """Discover the documents under `paths`; with `watch`, also fingerprint every folder first."""
+    folders: dict[str, list[int]] = {}
+    trusted = watch and all(_watch_folders(p, folders, now_ns - RACY_WINDOW_NS) for p in paths)
+    roots = [_root_identity(p) for p in paths] if watch else []
+    found = discover_files(*paths)
+    return Listing(
+        documents=[str(p) for p in found.documents],
+        ignored=[str(p) for p in found.ignored],
+        problems=found.problems,
+        folders=folders if trusted else {},
+        roots=roots,
+        trusted=trusted,
+    )
+
+
+def _watch_folders(root: str, folders: dict[str, list[int]], racy_since_ns: int) -> bool:
+    """Fingerprint every folder under `root`; False when they cannot vouch for the listing."""
+    if not os.path.isdir(root):
+        return True  # a single file: its own fingerprint covers it
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        fingerprint = _folder_fingerprint(folder)
+        if fingerprint is None or fingerprint[2] >= racy_since_ns:
+            return False
+        folders[folder] = fingerprint
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():  # a link can point elsewhere without any folder changing
+                        return False
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            continue  # unreadable: discovery reports it; a change of permissions changes ctime
+    return True
+
+
+def _folder_fingerprint(folder: str) -> list[int] | None:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return [info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _root_identity(path: str) -> list[int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return []
+    return [info.st_dev, info.st_ino, st.S_IFMT(info.st_mode)]
+
+
+def file_fingerprints(paths: list[str]) -> list[Fingerprint | None]:
+    """(size, mtime_ns, ctime_ns) of each regular file; None for anything else or a missing file."""
+    fingerprints: list[Fingerprint | None] = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            fingerprints.append(None)
+            continue
+        regular = st.S_ISREG(info.st_mode)
+        fingerprints.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular else None)
+    return fingerprints
+
+
+def reusable_rows(table: pa.Table, documents: list[str], fingerprints: list[Fingerprint | None], now_ns: int) -> list[int | None]:
+    """For each document, the row of `table` that still holds for it, or None when it must be parsed."""
+    columns = [table[name].to_pylist() for name in (schema.SIZE, schema.MTIME_NS, schema.CTIME_NS, schema.VALID_UNTIL_NS)]
+    rows = {path: index for index, path in enumerate(table[schema.PATH].to_pylist())}
+    reuse: list[int | None] = []
+    for path, fingerprint in zip(documents, fingerprints):
+        index = rows.get(path)
+        if index is None or fingerprint is None:
+            reuse.append(None)
+            continue
+        size, mtime, ctime, valid_until = (column[index] for column in columns)
+        fresh = (size, mtime, ctime) == fingerprint and (valid_until is None or now_ns < valid_until)
+        reuse.append(index if fresh else None)
+    return reuse
+
+
+def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
+    """One row per document in order: reused rows of `table`, the rest from `parsed` in turn."""
+    if table is not None and parsed.num_rows == 0 and reuse == list(range(table.num_rows)):
+        return table
+    kept = [index for index in reuse if index is not None]
+    pool = pa.concat_tables([table.take(pa.array(kept, pa.int64())), parsed]) if table is not None else parsed
+    order, fresh = [], len(kept)
+    position = 0
+    for index in reuse:
+        if index is None:
+            order.append(fresh)
+            fresh += 1
+        else:
+            order.append(position)
+            position += 1
+    return pool.take(pa.array(order, pa.int64())) if order != list(range(len(order))) else pool
+
+
+@dataclass
+class Cached:
+    """A parse cache's contents: the parsed-files table and the listing it was made from."""
+
+    table: pa.Table
+    listing: Listing
+
+
+class ParseCache:
+    """The cache file of one set of loaded paths and options."""
+
+    def __init__(self, directory: str | os.PathLike[str], paths: tuple[str, ...], options: schema.LoadOptions) -> None:
+        self.directory = Path(directory)
+        absolute = all(os.path.isabs(p) for p in paths)
+        self._stamp = {
+            "format": FORMAT,
+            "code": _code_digest(),
+            "paths": list(paths),
+            "cwd": "" if absolute else os.getcwd(),
+            "options": asdict(options),
+        }
+        key = hashlib.blake2b(json.dumps([self._stamp["paths"], self._stamp["cwd"], self._stamp["options"]]).encode(), digest_size=10)
+        self.path = self.directory / f"{key.hexdigest()}.parquet"
+
+    def read(self) -> tuple[Cached | None, list[Problem]]:
+        """The cached table and listing, or None with a warning when the file cannot be trusted."""
+        if not self.path.exists():
+            return None, []
+        try:
+            table = pq.read_table(self.path, page_checksum_verification=True)
+            meta = json.loads(table.schema.metadata[_META_KEY])
+            stamp = {key: meta.get(key) for key in self._stamp}
+            if stamp != self._stamp or table.column_names != PARSED_SCHEMA.names:
+                return None, [self._note("was written by another version of the program or for other options; rebuilt it")]
+            table = table.cast(PARSED_SCHEMA)
+            listing = meta["listing"]
+            listing["problems"] = [Problem(*fields) for fields in listing["problems"]]
+            return Cached(table, Listing(**listing)), []
+        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
+            return None, [self._note(f"could not be read ({type(error).__name__}: {error}); rebuilt it")]
+
+    def write(self, table: pa.Table, listing: Listing) -> list[Problem]:
+        """Replace the cache file in one step; a warning (never an exception) when that fails."""
+        meta = dict(self._stamp, listing=_listing_json(listing))
+        table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
+        temp = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._remove_stale_temps()
+            handle, temp = tempfile.mkstemp(prefix=f"{self.path.name}.", suffix=".tmp", dir=self.directory)
+            with os.fdopen(handle, "wb") as out:
+                pq.write_table(table, out, compression="zstd", write_page_checksum=True)
+            os.replace(temp, self.path)
+            temp = None
+        except (OSError, pa.ArrowException) as error:
+            return [self._note(f"could not be written ({type(error).__name__}: {error}); the next load parses again")]
+        finally:
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+        return []
+
+    def _remove_stale_temps(self) -> None:
+        # Left by a process killed while writing; a fresh one may belong to a concurrent writer.
+        for temp in self.directory.glob(f"{self.path.name}.*.tmp"):
+            try:
+                if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                    temp.unlink()
+            except OSError:
+                pass
+
+    def _note(self, what: str) -> Problem:
+        return Problem(str(self.path), schema.WARNING, f"parse cache {what}")
+
+
+def _listing_json(listing: Listing) -> dict:
+    data = asdict(listing)
+    data["problems"] = [[p.path, p.severity, p.message, p.field, p.line] for p in listing.problems]
+    return data
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the code and libraries that decide what a file parses to."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in (ingest, validate, urls, schema, parse, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    versions = (yaml.__version__, ftfy.__version__, pd.__version__, pa.__version__, sys.version)
+    digest.update(repr(versions).encode())
+    return digest.hexdigest()

@@ -1,0 +1,345 @@
+"""Parsing stage: document files become one table with a row per file, in one process or several.
+
+A row holds the file's fingerprint, its validated values (null when it did not load), its
+topics, images, related items and problems as list columns. The table is compact (Arrow
+columns, not millions of dicts), crosses process boundaries cheaply, is what the flatten stage
+reads and what the parse cache stores.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from analytics import schema as s
+from analytics.ingest import Problem, RawDocument, read_document
+from analytics.urls import canonical_url
+from analytics.validate import Record, validate_document
+
+ProgressCallback = Callable[[int, int], None]
+
+# Below this many files one process is faster: starting workers costs about as much as
+# parsing this many files (measured; see docs/performance.md).
+PARALLEL_THRESHOLD = 4_000
+CHUNK_FILES = 500
+# A file changed within this window of being read may change again within the same
+# timestamp tick unnoticed, so its row is re-parsed next time ("racy" files, as in git).
+RACY_WINDOW_NS = 2_000_000_000
+_NS_MAX = 2**63 - 1
+
+_TEXT = pa.string()
+_TIME = pa.timestamp("us", tz="UTC")
+_IMAGE = pa.struct([(s.URL, _TEXT), (s.WIDTH, pa.int64()), (s.HEIGHT, pa.int64())])
+_RELATED = pa.struct(
+    [
+        (s.TITLE, _TEXT), (s.URL, _TEXT), (s.CANONICAL_URL, _TEXT), (s.PROVIDER_NAME, _TEXT),
+        (s.PROVIDER_DOMAIN, _TEXT), (s.PUBLISHED_AT, _TIME), (s.QUALITY, pa.float64()),
+    ]
+)
+_PROBLEM = pa.struct([(s.PATH, _TEXT), (s.SEVERITY, _TEXT), (s.FIELD, _TEXT), (s.MESSAGE, _TEXT), (s.LINE, pa.int64())])
+_SCALARS = pa.schema(
+    [
+        (s.PATH, _TEXT), (s.SIZE, pa.int64()), (s.MTIME_NS, pa.int64()), (s.CTIME_NS, pa.int64()),
+        (s.VALID_UNTIL_NS, pa.int64()), (s.TITLE, _TEXT), (s.CATEGORY, _TEXT), (s.TYPE, _TEXT),
+        (s.EXCERPT, _TEXT), (s.PUBLISHED_AT, _TIME), (s.WEB_URL, _TEXT), (s.ORIGINAL_URL, _TEXT),
+        (s.CANONICAL_URL, _TEXT), (s.PROVIDER_NAME, _TEXT), (s.PROVIDER_DOMAIN, _TEXT),
+        (s.QUALITY, pa.float64()), (s.HEAT, pa.float64()), (s.PUBLISHED, pa.bool_()), (s.IMAGE_URL, _TEXT),
+    ]
+)
+_LISTS = pa.schema(
+    [(s.TOPICS, pa.list_(_TEXT)), (s.IMAGES, pa.list_(_IMAGE)), (s.RELATED, pa.list_(_RELATED)), (s.PROBLEMS, pa.list_(_PROBLEM))]
+)
+PARSED_SCHEMA = pa.schema(list(_SCALARS) + list(_LISTS))
+
+
+class ParsedRows:
+    """Accumulates one row per file as plain column lists and turns them into an Arrow table."""
+
+    def __init__(self) -> None:
+        self._scalars: dict[str, list] = {name: [] for name in _SCALARS.names}
+        self._lists = {field.name: _ListColumn(field.type) for field in _LISTS}
+
+    def add(
+        self,
+        path: str,
+        record: Record | None,
+        problems: Sequence[Problem] = (),
+        fingerprint: tuple[int, int, int] | None = None,
+        valid_until_ns: int | None = None,
+    ) -> None:
+        """Append the row of one file."""
+        size, mtime, ctime = fingerprint or (None, None, None)
+        values = {s.PATH: path, s.SIZE: size, s.MTIME_NS: mtime, s.CTIME_NS: ctime, s.VALID_UNTIL_NS: valid_until_ns}
+        if record is not None:
+            values.update(_record_values(record))
+        for name, column in self._scalars.items():
+            column.append(values.get(name))
+        lists = self._lists
+        if record is not None:
+            lists[s.TOPICS].add(record.topics)
+            lists[s.IMAGES].add(record.images)
+            lists[s.RELATED].add(_related_rows(record.related))
+        else:
+            for name in (s.TOPICS, s.IMAGES, s.RELATED):
+                lists[name].add(())
+        lists[s.PROBLEMS].add((p.path, p.severity, p.field, p.message, p.line) for p in problems)
+
+    def table(self) -> pa.Table:
+        """The rows added so far, in the order added, as a table with `PARSED_SCHEMA`."""
+        arrays = [pa.array(self._scalars[f.name], f.type) for f in _SCALARS]
+        arrays += [self._lists[f.name].array() for f in _LISTS]
+        return pa.Table.from_arrays(arrays, schema=PARSED_SCHEMA)
+
+
+class _ListColumn:
+    """A list column kept as offsets plus one flat list per struct field."""
+
+    def __init__(self, list_type: pa.ListType) -> None:
+        self._type = list_type
+        self._item = list_type.value_type
+        self._fields = list(self._item) if pa.types.is_struct(self._item) else []
+        self._values: list[list] = [[] for _ in self._fields] or [[]]
+        self._offsets = [0]
+
+    def add(self, items: Iterable) -> None:
+        count = 0
+        if self._fields:
+            for item in items:
+                for column, value in zip(self._values, item):
+                    column.append(value)
+                count += 1
+        else:
+            before = len(self._values[0])
+            self._values[0].extend(items)
+            count = len(self._values[0]) - before
+        self._offsets.append(self._offsets[-1] + count)
+
+    def array(self) -> pa.Array:
+        if self._fields:
+            children = [pa.array(values, f.type) for values, f in zip(self._values, self._fields)]
+            flat = pa.StructArray.from_arrays(children, fields=self._fields)
+        else:
+            flat = pa.array(self._values[0], self._item)
+        return pa.ListArray.from_arrays(pa.array(self._offsets, pa.int32()), flat, type=self._type)
+
+
+def _record_values(record: Record) -> dict[str, object]:
+    return {
+        s.TITLE: record.title,
+        s.CATEGORY: record.category,
+        s.TYPE: record.type,
+        s.EXCERPT: record.excerpt,
+        s.PUBLISHED_AT: _micros(record.published_at),
+        s.WEB_URL: record.web_url,
+        s.ORIGINAL_URL: record.original_url,
+        s.CANONICAL_URL: record_canonical_url(record),
+        s.PROVIDER_NAME: record.provider_name,
+        s.PROVIDER_DOMAIN: record.provider_domain,
+        s.QUALITY: record.quality,
+        s.HEAT: record.heat,
+        s.PUBLISHED: record.published,
+        s.IMAGE_URL: record.images[0][0] if record.images else None,
+    }
+
+
+def _related_rows(related: list[dict]) -> Iterable[tuple]:
+    for item in related:
+        url = item[s.URL]
+        yield (
+            item[s.TITLE], url, canonical_url(url) if url else None, item[s.PROVIDER_NAME],
+            item[s.PROVIDER_DOMAIN], _micros(item[s.PUBLISHED_AT]), item[s.QUALITY],
+        )
+
+
+def _micros(stamp: pd.Timestamp | None) -> int | None:
+    # Not `.value`: nanoseconds overflow past 2262, and documents do carry such dates.
+    return None if stamp is None else int(stamp.asm8.astype("datetime64[us]").astype("int64"))
+
+
+def record_canonical_url(record: Record) -> str | None:
+    """The canonical form of a record's web address, else of its original address."""
+    for url in (record.web_url, record.original_url):
+        if url and (canonical := canonical_url(url)):
+            return canonical
+    return None
+
+
+def records_table(records: Iterable[Record]) -> pa.Table:
+    """The parsed-files table of records already in memory (no fingerprints, no problems)."""
+    rows = ParsedRows()
+    for record in records:
+        rows.add(record.path, record)
+    return rows.table()
+
+
+def parse_file(
+    path: Path, options: s.LoadOptions = s.LoadOptions(), now: datetime | None = None
+) -> tuple[Record | None, list[Problem]]:
+    """One file read, parsed and validated: its record (None when skipped) and its problems."""
+    raw = read_document(path, options)
+    if not isinstance(raw, RawDocument):
+        return None, raw
+    try:
+        return validate_document(raw, options, now)
+    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as error:
+        # A defensive net: validation repairs values, so reaching here is a bug to report.
+        return None, [Problem(str(path), s.ERROR, f"document could not be checked: {type(error).__name__}: {error}")]
+
+
+def parse_files(
+    files: Sequence[str | os.PathLike[str]],
+    options: s.LoadOptions = s.LoadOptions(),
+    progress: ProgressCallback | None = None,
+    *,
+    now: datetime | None = None,
+    workers: int | None = None,
+    done: int = 0,
+    total: int | None = None,
+) -> pa.Table:
+    """The parsed-files table of the given files, in their order.
+
+    `workers=None` uses every core for large sets and one process below `PARALLEL_THRESHOLD`
+    files; `workers=1` forces one process, `workers>=2` forces a pool of that size.
+    `progress(done, total)` is called after each chunk; `done` and `total` may count files
+    handled elsewhere (the cache) so that a caller sees one bar for the whole load.
+    """
+    paths = [os.fspath(f) for f in files]
+    now = now or datetime.now(timezone.utc)
+    total = len(paths) + done if total is None else total
+    count = _worker_count(len(paths)) if workers is None else max(1, workers)
+    size = min(CHUNK_FILES, -(-len(paths) // (count * 4))) if count > 1 else CHUNK_FILES  # 4+ chunks a worker
+    chunks = [paths[i:i + size] for i in range(0, len(paths), max(1, size))]
+    args = (options, now, _racy_since(now))
+    tables: list[pa.Table | None] = [None] * len(chunks)
+
+    def finished(index: int, table: pa.Table) -> None:
+        nonlocal done
+        tables[index] = table
+        done += table.num_rows
+        if progress is not None:
+            progress(done, total)
+
+    if not chunks and total and progress is not None:
+        progress(done, total)  # everything came from the cache: say so once
+    if count > 1 and chunks:
+        _parse_in_pool(chunks, args, count, finished)
+    for index, chunk in enumerate(chunks):  # everything, or what a broken pool left undone
+        if tables[index] is None:
+            finished(index, parse_chunk(chunk, *args))
+    return pa.concat_tables(tables) if tables else ParsedRows().table()
+
+
+def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished: Callable[[int, pa.Table], None]) -> None:
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=_pool_context())
+    except OSError:
+        return  # no processes to be had: the caller parses everything in-process
+    try:
+        futures = {pool.submit(parse_chunk, chunk, *args): index for index, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
+    except BrokenProcessPool:
+        pass  # a worker died (killed for memory, say): the caller parses what is left in-process
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # an interrupted load stops parsing promptly
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork while this process runs one Python thread (fast, and a caller's script is not run
+    again); else the fork server, since forking a threaded process (the dashboard) can hang."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["analytics.parse"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_count(files: int) -> int:
+    if files < PARALLEL_THRESHOLD:
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _racy_since(now: datetime) -> int:
+    return int(now.timestamp() * 1e9) - RACY_WINDOW_NS
+
+
+def parse_chunk(paths: list[str], options: s.LoadOptions, now: datetime, racy_since_ns: int) -> pa.Table:
+    """The parsed-files table of one chunk of files (run in a worker process or in-process)."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small objects, no cycles: the collector only costs time here
+    try:
+        _read_ahead(paths)
+        rows = ParsedRows()
+        future_limit = now + timedelta(days=options.future_tolerance_days)
+        tolerance_ns = options.future_tolerance_days * 86_400 * 10**9
+        for path in paths:
+            fingerprint = _fingerprint(path)
+            record, problems = parse_file(Path(path), options, now)
+            valid_until = _valid_until(record, fingerprint, racy_since_ns, future_limit, tolerance_ns)
+            rows.add(path, record, problems, fingerprint, valid_until)
+        return rows.table()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fingerprint(path: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _valid_until(
+    record: Record | None, fingerprint: tuple[int, int, int] | None, racy_since_ns: int, future_limit: datetime, tolerance_ns: int
+) -> int | None:
+    """Until when a cached row may be reused without parsing again (None: while the file is unchanged).
+
+    0 for files changed moments ago (racy) or not stat-able. A date in the future carries a
+    warning that a later load would no longer give, so such rows expire when the date stops
+    being "in the future".
+    """
+    if fingerprint is None or fingerprint[1] >= racy_since_ns:
+        return 0
+    if record is None:
+        return None
+    stamps = [record.published_at] + [item[s.PUBLISHED_AT] for item in record.related]
+    future = [_micros(stamp) * 1_000 - tolerance_ns for stamp in stamps if stamp is not None and stamp > future_limit]
+    return min(min(future), _NS_MAX) if future else None
+
+
+def _read_ahead(paths: list[str]) -> None:
+    """Ask the kernel to start reading every file of a chunk now (a large win on a cold disk)."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)  # never block on a FIFO
+    for path in paths:
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            continue
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

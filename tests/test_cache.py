@@ -1,0 +1,233 @@
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analytics import cache as cache_module
+from analytics import load_corpus, parse
+from analytics import schema as s
+from analytics.cache import ParseCache, clear_cache, default_cache_dir, reusable_rows
+
+from conftest import article, document_text
+
+FRAMES = ("articles", "topics", "related", "images", "problems")
+LONG_AGO = 1_600_000_000  # 2020-09-13: older than any racy window
+
+
+def corpus_folder(root: Path) -> Path:
+    """A folder with what the whole-corpus step depends on: duplicates, outlet spellings, no-URL files."""
+    docs = root / "news"
+    for n in range(1, 7):
+        name = "Example News" if n % 3 else "EXAMPLE NEWS Online"
+        related = [{"title": "Elsewhere", "webUrl": f"https://www.other.test/{n}/", "provider": {"name": "Other", "domain": "other.test"}, "quality": n}]
+        write_doc(docs / f"{n}.md", article(n, provider={"name": name, "domain": "example-news.test"}, related=related))
+    write_doc(docs / "copy.md", article(1, webUrl="http://example-news.test/story-1/", publishedDateTime="2026-03-09T00:00:00Z"))
+    write_doc(docs / "no-url.md", article(8, webUrl=None))
+    write_doc(docs / "sub" / "warn.md", article(9, quality="high", topics="AI"))
+    (docs / "broken.md").write_text("---\ntitle: [\n---\n")
+    (docs / "notes.csv").write_text("a,b\n")
+    (root / "empty").mkdir()
+    age(root)
+    return root
+
+
+def write_doc(path: Path, fields: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document_text(fields), encoding="utf-8")
+
+
+def age(root: Path, when: int = LONG_AGO, *, files: bool = True) -> None:
+    """Set folders' (and files') times into the past, as for files that have sat on disk."""
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+        if files or path.is_dir():
+            os.utime(path, (when, when))
+
+
+@pytest.fixture
+def parsed_paths(monkeypatch):
+    """The paths each load parses (rather than takes from the cache)."""
+    seen: list[str] = []
+    real = parse.parse_file
+
+    def spy(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "parse_file", spy)
+    return seen
+
+
+def assert_same_corpus(actual, expected):
+    for name in FRAMES:
+        assert_frame_equal(getattr(actual, name), getattr(expected, name), obj=name)
+    assert (actual.files_seen, actual.ignored, actual.ignored_paths) == (expected.files_seen, expected.ignored, expected.ignored_paths)
+
+
+def test_warm_load_equals_cold_load_and_parses_nothing(tmp_path, parsed_paths):
+    root = corpus_folder(tmp_path / "data")
+    cold = load_corpus(root, cache=False)
+    first = load_corpus(root, cache=tmp_path / "cache")
+    parsed_paths.clear()
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert parsed_paths == []
+    assert_same_corpus(first, cold)
+    assert_same_corpus(warm, cold)
+    assert cold.duplicates == 1 and cold.skipped == 1 and cold.ignored == 1
+    assert set(warm.articles[s.PROVIDER_NAME].astype(str)) == {"Example News"}
+
+
+def test_changed_new_and_deleted_files_are_handled(tmp_path, parsed_paths):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    news = root / "news"
+    (news / "1.md").unlink()  # the first copy goes: the later copy is now the article
+    online = {"name": "EXAMPLE NEWS Online", "domain": "example-news.test"}
+    write_doc(news / "2.md", article(2, title="Story two, corrected", provider=online))
+    write_doc(news / "sub" / "new.md", article(20, provider=online))
+    for n in (3, 4, 6):  # the minority spelling becomes the majority
+        write_doc(news / f"{n}.md", article(n, provider=online))
+    for name in ("2.md", "3.md", "4.md", "6.md", "sub/new.md"):
+        os.utime(news / name, (LONG_AGO + 100, LONG_AGO + 100))
+    age(root, LONG_AGO + 100, files=False)
+    parsed_paths.clear()
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert sorted(parsed_paths) == ["2.md", "3.md", "4.md", "6.md", "new.md"]
+    assert_same_corpus(warm, load_corpus(root, cache=False))
+    assert warm.duplicates == 0 and str(news / "copy.md") in set(warm.articles[s.PATH])
+    assert set(warm.articles[s.PROVIDER_NAME].astype(str)) == {"EXAMPLE NEWS Online"}
+
+
+def test_a_file_changed_in_place_is_parsed_again_while_folders_are_unchanged(tmp_path, parsed_paths):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    target = root / "news" / "5.md"
+    target.write_text(target.read_text().replace("Story number 5", "Story number V"))
+    os.utime(target, (LONG_AGO + 5, LONG_AGO + 5))
+    parsed_paths.clear()
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert parsed_paths == ["5.md"]
+    assert "Story number V" in set(warm.articles[s.TITLE])
+    assert_same_corpus(warm, load_corpus(root, cache=False))
+
+
+def test_a_new_file_in_an_empty_folder_is_found(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    write_doc(root / "empty" / "late.md", article(30))
+    os.utime(root / "empty" / "late.md", (LONG_AGO, LONG_AGO))
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert str(root / "empty" / "late.md") in set(warm.articles[s.PATH])
+
+
+def test_files_written_moments_ago_are_parsed_again(tmp_path, parsed_paths):
+    (tmp_path / "data").mkdir()
+    write_doc(tmp_path / "data" / "fresh.md", article(1))
+    load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    assert parsed_paths == ["fresh.md", "fresh.md"]  # same mtime tick could hide a second write
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"not parquet at all"),
+        lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+        lambda path: path.write_bytes(path.read_bytes()[:200] + bytes(200) + path.read_bytes()[400:]),
+    ],
+    ids=["garbage", "truncated", "zeroed-bytes"],
+)
+def test_a_corrupt_cache_is_reported_and_rebuilt(tmp_path, damage):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    (cache_file,) = (tmp_path / "cache").glob("*.parquet")
+    damage(cache_file)
+    loaded = load_corpus(root, cache=tmp_path / "cache")
+    notes = loaded.problems[loaded.problems[s.PATH] == str(cache_file)]
+    assert list(notes[s.SEVERITY]) == [s.WARNING]
+    assert notes[s.MESSAGE].iloc[0].startswith("parse cache could not be read")
+    cold = load_corpus(root, cache=False)
+    assert_frame_equal(loaded.articles, cold.articles)
+    assert_same_corpus(load_corpus(root, cache=tmp_path / "cache"), cold)  # rebuilt: no note any more
+
+
+def test_a_cache_from_another_version_is_rebuilt(tmp_path, monkeypatch, parsed_paths):
+    root = corpus_folder(tmp_path / "data")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_module, "FORMAT", cache_module.FORMAT + 1)
+        load_corpus(root, cache=tmp_path / "cache")
+    parsed_paths.clear()
+    loaded = load_corpus(root, cache=tmp_path / "cache")
+    assert len(parsed_paths) == 10
+    assert loaded.problems[s.MESSAGE].str.contains("written by another version").sum() == 1
+
+
+def test_a_failed_write_keeps_the_old_cache_and_leaves_no_partial_file(tmp_path, monkeypatch):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    (cache_file,) = (tmp_path / "cache").glob("*.parquet")
+    before = cache_file.read_bytes()
+
+    def crash(table, where, **kwargs):
+        where.write(b"PAR1 half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module.pq, "write_table", crash)
+    write_doc(root / "news" / "more.md", article(21))
+    loaded = load_corpus(root, cache=tmp_path / "cache")
+    assert cache_file.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [cache_file.name]
+    assert loaded.problems[s.MESSAGE].str.startswith("parse cache could not be written").sum() == 1
+    assert str(root / "news" / "more.md") in set(loaded.articles[s.PATH])
+
+
+def test_cache_false_writes_nothing_and_true_uses_the_environment_folder(tmp_path, monkeypatch):
+    root = corpus_folder(tmp_path / "data")
+    monkeypatch.setenv(cache_module.ENV_VAR, str(tmp_path / "env-cache"))
+    load_corpus(root, cache=False)
+    assert not (tmp_path / "env-cache").exists()
+    load_corpus(root)
+    assert default_cache_dir() == tmp_path / "env-cache"
+    assert len(list((tmp_path / "env-cache").glob("*.parquet"))) == 1
+    assert clear_cache() == 1 and not list((tmp_path / "env-cache").iterdir())
+
+
+def test_other_options_or_paths_get_their_own_cache(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    load_corpus(root, options=s.LoadOptions(max_text_chars=10), cache=tmp_path / "cache")
+    load_corpus(root / "news", cache=tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 3
+    short = load_corpus(root, options=s.LoadOptions(max_text_chars=10), cache=tmp_path / "cache")
+    assert short.articles[s.TITLE].str.len().max() == 10
+
+
+def test_rows_expire_when_their_fingerprint_changes_or_their_time_comes(tmp_path):
+    write_doc(tmp_path / "a.md", article(1))
+    os.utime(tmp_path / "a.md", (LONG_AGO, LONG_AGO))
+    table = parse.parse_files([tmp_path / "a.md"])
+    size, mtime, ctime = (table[name][0].as_py() for name in (s.SIZE, s.MTIME_NS, s.CTIME_NS))
+    docs = [str(tmp_path / "a.md")]
+    assert reusable_rows(table, docs, [(size, mtime, ctime)], 0) == [0]
+    assert reusable_rows(table, docs, [(size + 1, mtime, ctime)], 0) == [None]
+    assert reusable_rows(table, docs, [None], 0) == [None]
+    expiring = table.set_column(table.schema.get_field_index(s.VALID_UNTIL_NS), s.VALID_UNTIL_NS, [[5]])
+    assert reusable_rows(expiring, docs, [(size, mtime, ctime)], 4) == [0]
+    assert reusable_rows(expiring, docs, [(size, mtime, ctime)], 5) == [None]
+
+
+def test_a_future_date_makes_its_row_expire_when_the_date_arrives(tmp_path):
+    write_doc(tmp_path / "event.md", article(1, publishedDateTime="2999-01-01T00:00:00Z"))
+    os.utime(tmp_path / "event.md", (LONG_AGO, LONG_AGO))
+    table = parse.parse_files([tmp_path / "event.md"])
+    two_days = 2 * 86_400 * 10**9
+    assert table[s.VALID_UNTIL_NS][0].as_py() == min(2**63 - 1, 32_472_144_000 * 10**9 - two_days)
+
+
+def test_the_cache_file_is_parquet_with_one_row_per_document(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    store = ParseCache(tmp_path / "cache", (str(root),), s.LoadOptions())
+    table = pq.read_table(store.path)
+    assert table.num_rows == 10 and table.schema.remove_metadata() == parse.PARSED_SCHEMA
