@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+from analytics import metrics as m
 from analytics import schema as s
 from analytics.cache import clear_cache, default_cache_dir
 from analytics.corpus import Corpus, load_corpus
+from analytics.export import TABLES, export_csv, export_table, provenance_of
+from analytics.filters import Filters, resolve_providers, resolve_topics
 from analytics.generate import generate_corpus, write_odd_documents
 from analytics.progress import ProgressLine
+from analytics.report import COMPARE_CHOICES, report_html, report_name
+
+
+class UsageError(Exception):
+    """An argument that names nothing in the loaded corpus (exit code 2)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
@@ -51,7 +61,65 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--short-bodies", action="store_true", help="one-paragraph bodies (smaller files)")
     generate.add_argument("--odd-files", action="store_true", help="also write a few deliberately odd files")
     generate.set_defaults(run=_run_generate)
+
+    export = commands.add_parser("export", help="write one table as spreadsheet-safe CSV (UTF-8 with BOM)")
+    export.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
+    export.add_argument("--table", choices=TABLES, required=True, help="the table or view to export")
+    export.add_argument("-o", "--output", metavar="FILE", help="CSV file, or a folder for a name with the view and dates (default: stdout)")
+    export.add_argument("--limit", type=int, metavar="N", help="at most N rows; a cut export says so in its last line")
+    export.add_argument("--no-sidecar", action="store_true", help="with -o, do not write FILE's .provenance.json beside it")
+    _add_filter_arguments(export)
+    export.set_defaults(run=_run_export)
+
+    report = commands.add_parser("report", help="write the one-file HTML meeting report (opens offline)")
+    report.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
+    report.add_argument("-o", "--output", metavar="FILE", help="HTML file, or a folder (default: report_START_END.html here)")
+    report.add_argument("--compare", choices=COMPARE_CHOICES, default="previous", help="compare with the period just before (default) or not at all")
+    _add_filter_arguments(report)
+    report.set_defaults(run=_run_report)
     return parser
+
+
+def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The filter and view options shared by `export` and `report`."""
+    group = parser.add_argument_group("filters")
+    group.add_argument("--since", type=_date, metavar="DATE", help="first day, inclusive (YYYY-MM-DD, UTC)")
+    group.add_argument("--until", type=_date, metavar="DATE", help="last day, inclusive (YYYY-MM-DD, UTC)")
+    group.add_argument("--provider", action="append", default=[], metavar="X", help="outlet domain or name (repeatable)")
+    group.add_argument("--topic", action="append", default=[], metavar="X", help="topic, any of them (repeatable)")
+    group.add_argument("--search", default="", metavar="TEXT", help="text in the title or excerpt")
+    group.add_argument("--granularity", choices=list(m.GRANULARITIES), default=m.MetricOptions.granularity, help="period length for volume and topic mix")
+    group.add_argument("--top", type=int, default=m.MetricOptions.top_n, metavar="N", help="outlets/topics shown before 'Other'")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
+
+
+def filters_from_args(args: argparse.Namespace, corpus: Corpus) -> Filters:
+    """The `Filters` the filter arguments ask for; outlets and topics matched against the corpus."""
+    try:
+        providers = resolve_providers(corpus.articles, args.provider)
+        topics = resolve_topics(corpus.topics, args.topic)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return Filters(start=args.since, end=args.until, providers=providers, topics=topics, search=args.search)
+
+
+def _options(args: argparse.Namespace) -> m.MetricOptions:
+    return m.MetricOptions(top_n=args.top, granularity=args.granularity)
+
+
+def _output_path(output: str, default_name: str) -> Path:
+    """The file to write: `output`, or `default_name` inside it when it is (or ends like) a folder."""
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", os.sep)):
+        path = path / default_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _run_load(args: argparse.Namespace) -> int:
@@ -75,6 +143,45 @@ def _run_generate(args: argparse.Namespace) -> int:
         written += write_odd_documents(Path(args.out_dir) / "odd")
     print(f"wrote {len(written)} files under {args.out_dir}")
     return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    corpus = load_corpus(*args.paths)
+    filters = filters_from_args(args, corpus)
+    provenance = provenance_of(args.table, corpus, filters)
+    result = export_csv(export_table(corpus, filters, args.table, _options(args)), provenance=provenance, limit=args.limit)
+    if args.output is None:
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+    else:
+        path = _output_path(args.output, provenance.file_name())
+        path.write_bytes(result.data)
+        if not args.no_sidecar:
+            path.with_suffix(".provenance.json").write_text(result.sidecar_json(path.name), encoding="utf-8")
+        print(f"wrote {result.rows:,} row{'' if result.rows == 1 else 's'} to {path}", file=sys.stderr)
+    if not result.complete:
+        print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
+    _note_problems(corpus)
+    return 0
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    corpus = load_corpus(*args.paths)
+    filters = filters_from_args(args, corpus)
+    path = _output_path(args.output or ".", report_name(corpus, filters))
+    path.write_text(report_html(corpus, filters, _options(args), compare=args.compare), encoding="utf-8")
+    print(f"wrote the report to {path}")
+    _note_problems(corpus)
+    return 0
+
+
+def _note_problems(corpus: Corpus) -> None:
+    if corpus.skipped or corpus.duplicates:
+        print(
+            f"note: {corpus.skipped} files skipped and {corpus.duplicates} duplicates not loaded "
+            "(`python -m analytics load PATH` lists them)",
+            file=sys.stderr,
+        )
 
 
 def _run_cache(args: argparse.Namespace) -> int:

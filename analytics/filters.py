@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
 
 from analytics import schema as s
+from analytics.urls import normalize_domain
 
 ANY = "any"
 ALL = "all"
@@ -102,3 +105,44 @@ def _matches(articles: pd.DataFrame, text: str) -> pd.Series:
     in_title = articles[s.TITLE].str.contains(text, case=False, regex=False, na=False)
     in_excerpt = articles[s.EXCERPT].str.contains(text, case=False, regex=False, na=False)
     return in_title | in_excerpt
+
+
+def selected_period(filters: Filters, articles: pd.DataFrame) -> tuple[date | None, date | None]:
+    """The period the filters select: their own dates, else the first and last publication dates."""
+    dates = articles[s.PUBLISHED_AT].dropna()
+    first, last = (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
+    return filters.start or first, filters.end or last
+
+
+def resolve_providers(articles: pd.DataFrame, wanted: Sequence[str]) -> tuple[str, ...]:
+    """The outlet domains meant by each wanted domain or outlet name (case-insensitive).
+
+    Raises ValueError naming the first value that matches no outlet, with close suggestions.
+    """
+    outlets = articles[[s.PROVIDER_DOMAIN, s.PROVIDER_NAME]].dropna().astype(str).drop_duplicates()
+    domains: list[str] = []
+    for value in wanted:
+        key = value.strip().casefold()
+        hits = outlets[(outlets[s.PROVIDER_DOMAIN] == normalize_domain(value)) | (outlets[s.PROVIDER_NAME].str.casefold() == key)]
+        if hits.empty:
+            choices = outlets[s.PROVIDER_DOMAIN].tolist() + outlets[s.PROVIDER_NAME].tolist()
+            raise ValueError(f"no outlet named or at {value!r}{_suggest(value, choices)}")
+        domains.extend(hits[s.PROVIDER_DOMAIN])
+    return tuple(dict.fromkeys(domains))
+
+
+def resolve_topics(topics: pd.DataFrame, wanted: Sequence[str]) -> tuple[str, ...]:
+    """The topics as written in the corpus for each wanted topic (case-insensitive).
+
+    Raises ValueError naming the first value that matches no topic, with close suggestions.
+    """
+    known = {name.casefold(): name for name in topics[s.TOPIC].dropna().astype(str).unique()}
+    for value in wanted:
+        if value.strip().casefold() not in known:
+            raise ValueError(f"no topic {value!r}{_suggest(value, list(known.values()))}")
+    return tuple(dict.fromkeys(known[value.strip().casefold()] for value in wanted))
+
+
+def _suggest(value: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""

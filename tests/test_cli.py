@@ -58,6 +58,90 @@ def test_real_corpus_json_accounts_for_all_files(capsys):
     assert result["files_seen"] == result["loaded"] + result["skipped"] + result["duplicates"] + result["ignored"]
 
 
+# --- export and report ---------------------------------------------------------------------
+
+
+def _two_outlets(write):
+    write("a.md", article(1, title="=HYPERLINK(\"http://evil.test\")"))
+    write("b.md", article(2))
+    write("c.md", article(3, provider={"name": "Other Outlet", "domain": "www.other.test"}, topics=["Chips"]))
+
+
+def test_export_writes_safe_csv_to_stdout(write, tmp_path, capsysbinary):
+    _two_outlets(write)
+    assert main(["export", str(tmp_path), "--table", "articles"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(b"\xef\xbb\xbf\"doc_id\"")
+    assert b"\"'=HYPERLINK(\"\"http://evil.test\"\")\"" in out
+
+
+def test_export_to_a_folder_names_the_file_and_writes_the_sidecar(write, tmp_path, capsys):
+    _two_outlets(write)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["export", str(tmp_path), "--table", "volume", "--since", "2026-03-02", "--granularity", "day", "-o", str(out)]) == 0
+    csv_path = out / "volume_2026-03-02_2026-03-03.csv"
+    sidecar = json.loads(csv_path.with_suffix(".provenance.json").read_text(encoding="utf-8"))
+    assert (sidecar["rows"], sidecar["complete"], sidecar["filters"]) == (2, True, ["dates 2026-03-02 to …"])
+    assert sidecar["sources"] == [str(tmp_path)]
+    named = tmp_path / "new" / "march.csv"
+    assert main(["export", str(tmp_path), "--table", "volume", "-o", str(named)]) == 0
+    assert json.loads(named.with_suffix(".provenance.json").read_text(encoding="utf-8"))["file"] == "march.csv"
+    assert f"wrote 2 rows to {csv_path}" in capsys.readouterr().err
+
+
+def test_truncated_export_warns_on_stderr(write, tmp_path, capsys):
+    _two_outlets(write)
+    target = tmp_path / "articles.csv"
+    assert main(["export", str(tmp_path), "--table", "articles", "--limit", "1", "-o", str(target), "--no-sidecar"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: incomplete export: only the first 1 of 3 rows" in err
+    assert target.read_text(encoding="utf-8-sig").splitlines()[-1].startswith('"# INCOMPLETE EXPORT')
+    assert not target.with_suffix(".provenance.json").exists()
+
+
+@pytest.mark.parametrize("provider", ["other.test", "www.Other.test", "Other Outlet", "other outlet", "https://other.test/x"])
+def test_provider_accepts_a_domain_or_an_outlet_name(write, tmp_path, capsysbinary, provider):
+    _two_outlets(write)
+    assert main(["export", str(tmp_path), "--table", "topics", "--provider", provider]) == 0
+    rows = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
+    assert rows[1:] == [f'"{rows[1].split(",")[0].strip(chr(34))}","Chips"'] and len(rows) == 2
+
+
+def test_topics_match_case_insensitively_and_unknown_names_exit_2(write, tmp_path, capsysbinary):
+    _two_outlets(write)
+    assert main(["export", str(tmp_path), "--table", "providers", "--topic", "chips"]) == 0
+    assert "Other Outlet" in capsysbinary.readouterr().out.decode("utf-8-sig")
+    assert main(["export", str(tmp_path), "--table", "providers", "--provider", "Other Outlett"]) == 2
+    assert capsysbinary.readouterr().err.decode() == "error: no outlet named or at 'Other Outlett' (did you mean 'Other Outlet', 'other.test'?)\n"
+    assert main(["export", str(tmp_path), "--table", "providers", "--topic", "Crypto"]) == 2
+
+
+def test_unusable_dates_and_tables_exit_2(tmp_path, capsys):
+    for argv in (["--table", "articles", "--since", "March"], ["--table", "secrets"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(["export", str(tmp_path), *argv])
+        assert stopped.value.code == 2
+    assert "'March' is not a date like 2026-03-31" in capsys.readouterr().err
+
+
+def test_report_writes_one_html_file_named_by_period(write, tmp_path, capsys):
+    _two_outlets(write)
+    out = tmp_path / "reports"
+    out.mkdir()
+    assert main(["report", str(tmp_path), "--provider", "example-news.test", "--compare", "none", "-o", str(out)]) == 0
+    page = (out / "report_2026-03-01_2026-03-03.html").read_text(encoding="utf-8")
+    assert "outlets: example-news.test" in page and "no comparison" in page
+    assert "&#39;=HYPERLINK(" not in page and "=HYPERLINK(&#34;http://evil.test&#34;)" in page
+    assert capsys.readouterr().out == f"wrote the report to {out / 'report_2026-03-01_2026-03-03.html'}\n"
+
+
+def test_export_module_entry_point_pipes_csv(write, tmp_path):
+    _two_outlets(write)
+    run = subprocess.run([sys.executable, "-m", "analytics", "export", str(tmp_path), "--table", "providers"], capture_output=True)
+    assert run.returncode == 0 and run.stdout.startswith(b"\xef\xbb\xbf\"group\",\"provider_domain\"")
+
+
 def test_load_reports_progress_on_stderr_unless_quiet(write, tmp_path, capsys):
     write("a.md", article(1))
     assert main(["load", str(tmp_path), "--no-cache"]) == 0
