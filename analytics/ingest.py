@@ -1,7 +1,8 @@
 """Reading stage: find document files and turn each one into a parsed front-matter mapping.
 
 Nothing here raises for a bad file: every failure becomes a `Problem`, so one broken
-document never stops a folder from loading.
+document never stops a folder from loading. Files over a size limit are not read, and
+the YAML itself is read within limits by `analytics.safe_yaml`.
 """
 
 from __future__ import annotations
@@ -9,28 +10,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from analytics.safe_yaml import FrontMatterError, load_yaml
 from analytics.schema import DOCUMENT_SUFFIXES, ERROR, WARNING, LoadOptions
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader (C when available) that leaves timestamps as text.
-
-    Dates are parsed later, field by field, so one impossible date (`2019-02-30`) becomes a
-    warning on that field instead of a YAML error that rejects the whole file.
-    """
-
-
-_DocumentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
 
 _FENCE_OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _FENCE_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -56,18 +41,24 @@ class RawDocument:
     data: dict
     front_matter: str
     problems: list[Problem] = field(default_factory=list)
+    _key_lines: dict[str, int | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def line_of(self, key: str) -> int | None:
         """The file line where a top-level key is written, if it can be found."""
-        match = re.search(rf"^{re.escape(key)}[ \t]*:", self.front_matter, re.MULTILINE)
-        if match is None:
-            return None
-        return self.front_matter.count("\n", 0, match.start()) + 2  # +1 fence line, 1-based
+        if key not in self._key_lines:  # remembered: a bad list can warn about one key a thousand times
+            match = re.search(rf"^{re.escape(key)}[ \t]*:", self.front_matter, re.MULTILINE)
+            line = None if match is None else self.front_matter.count("\n", 0, match.start()) + 2
+            self._key_lines[key] = line  # +1 fence line, 1-based
+        return self._key_lines[key]
 
 
 @dataclass
 class Discovery:
-    """The files found under the given paths, split into documents and ignored files."""
+    """The files found under the given paths, split into documents and ignored files.
+
+    A folder that cannot be listed is kept among the documents, so that reading it reports
+    why and it is counted like any other file that could not be loaded.
+    """
 
     documents: list[Path]
     ignored: list[Path]
@@ -81,38 +72,40 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     """
     documents: list[Path] = []
     ignored: list[Path] = []
-    problems: list[Problem] = []
     seen: set[Path] = set()
     for raw in paths:
         root = Path(raw)
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {root}")
-        candidates = [root] if not root.is_dir() else _walk(root, problems)
+        unreadable: list[Path] = []
+        candidates = [root] if not root.is_dir() else _walk(root, unreadable)
         for path in candidates:
             key = _identity(path)
             if key in seen:
                 continue
             seen.add(key)
-            (documents if _is_document_name(path) else ignored).append(path)
-    return Discovery(documents, ignored, problems)
+            (documents if path in unreadable or _is_document_name(path) else ignored).append(path)
+    return Discovery(documents, ignored, [])
 
 
-def _walk(root: Path, problems: list[Problem]) -> list[Path]:
+def _walk(root: Path, unreadable: list[Path]) -> list[Path]:
     found: list[Path] = []
     visited_dirs: set[tuple[int, int]] = set()
 
     def on_error(error: OSError) -> None:
-        problems.append(Problem(str(error.filename or root), ERROR, f"folder could not be read: {error.strerror}"))
+        folder = Path(error.filename) if error.filename else root
+        unreadable.append(folder)
+        found.append(folder)
 
     for folder, dirs, files in os.walk(root, followlinks=True, onerror=on_error):
         try:
-            stat = os.stat(folder)
+            info = os.stat(folder)
         except OSError:
             continue
-        if (stat.st_dev, stat.st_ino) in visited_dirs:  # a symlink loop or a second link
+        if (info.st_dev, info.st_ino) in visited_dirs:  # a symlink loop or a second link
             dirs[:] = []
             continue
-        visited_dirs.add((stat.st_dev, stat.st_ino))
+        visited_dirs.add((info.st_dev, info.st_ino))
         hidden = sorted(d for d in dirs if d.startswith("."))
         found.extend(Path(folder, d) for d in hidden)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -139,43 +132,92 @@ def _is_document_name(path: Path) -> bool:
 def read_document(path: Path, options: LoadOptions = LoadOptions()) -> RawDocument | list[Problem]:
     """The parsed front matter of one file, or the problems that stop it from loading."""
     name = str(path)
+    limit = options.max_file_bytes
     try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            return [_error(name, f"file is {_mb(size)}, larger than the {_mb(options.max_file_bytes)} limit")]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return [_error(name, _not_a_file(path, info.st_mode))]
+        if info.st_size > limit:
+            return [_error(name, f"file is {_mb(info.st_size)}, larger than the {_mb(limit)} limit; not read")]
         data = path.read_bytes()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return [_error(name, "file could not be read: it is a symbolic link to a file that does not exist")]
+        return [_error(name, "file could not be read: it no longer exists (deleted or moved while loading)")]
     except OSError as error:
         return [_error(name, f"file could not be read: {error.strerror or error}")]
+    if len(data) > limit:  # it grew after it was measured
+        return [_error(name, f"file is larger than the {_mb(limit)} limit; not read")]
     text, problems = decode_bytes(name, data)
     if text is None:
         return problems
     return parse_front_matter(name, text, options, problems)
 
 
+def _not_a_file(path: Path, mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as error:
+            return f"folder could not be read: {error.strerror or error}"
+        return "is a folder, not a document file"
+    kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"is {kind}, not a regular file; not read"
+
+
 def decode_bytes(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """Text of a file's bytes (UTF-8, UTF-16 with BOM, else cp1252/latin-1 with a warning)."""
-    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
-            try:
-                text = data[len(bom):].decode(encoding)
-            except UnicodeDecodeError:
-                return None, [_error(name, "file starts with a UTF-16 byte-order mark but is not valid UTF-16")]
-            return text, [Problem(name, WARNING, f"file is encoded as {encoding.upper()}; read it as such")]
-    if b"\x00" in data[:8192]:
-        return None, [_error(name, "file holds binary data (NUL bytes), not text")]
+    """Text of a file's bytes (UTF-8, UTF-16, else cp1252/latin-1), with a warning for any repair."""
+    encoding = _utf16_encoding(data)
+    if encoding is not None:
+        bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        try:
+            text = data[2 if bom else 0:].decode(encoding)
+        except UnicodeDecodeError as error:
+            return None, [_error(name, f"file looks like {encoding.upper()} but is not valid UTF-16 (byte {error.start})")]
+        how = "" if bom else " without a byte-order mark"
+        return text, [Problem(name, WARNING, f"file is encoded as {encoding.upper()}{how}; read it as such")]
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return None, [_error(name, f"file holds binary data (a NUL byte at byte {nul}), not text")]
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        where = f"byte {error.start}"
+        where = f"first bad byte at {error.start}"
+    mostly_utf8 = data.decode("utf-8", errors="replace")
+    bad = mostly_utf8.count("\ufffd")
+    good_non_ascii = len(mostly_utf8) - len(mostly_utf8.encode("ascii", "ignore")) - bad
+    if good_non_ascii > bad:  # more well-formed UTF-8 characters than damage: UTF-8 with a few bad bytes
+        return mostly_utf8, [Problem(name, WARNING, f"file is UTF-8 with {bad} invalid bytes ({where}); each replaced by '\ufffd'")]
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text, [Problem(name, WARNING, f"file is not valid UTF-8 (first bad {where}); decoded as {encoding}")]
+        return text, [Problem(name, WARNING, f"file is not valid UTF-8 ({where}); decoded as {encoding}")]
     return None, [_error(name, "file is not text in any known encoding")]  # latin-1 never fails
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """`utf-16-le`/`-be` when the bytes are UTF-16 (with a byte-order mark, or plain ASCII-range text)."""
+    if data.startswith(codecs.BOM_UTF32_LE):
+        return None
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    # Mostly Latin text: one byte of each pair is zero nearly always, the other almost never.
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.01 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.01 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def parse_front_matter(
@@ -185,77 +227,32 @@ def parse_front_matter(
     problems = list(problems or [])
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        return problems + [_error(name, "file holds NUL characters, not text")]
     if not text.strip():
         return problems + [_error(name, "file is empty")]
     opening = _FENCE_OPEN.match(text)
     if opening is None:
-        return problems + [_error(name, "no YAML front matter: the file must start with a '---' line", line=1)]
+        return problems + [_error(name, "no YAML front matter: line 1 of the file must be '---'", line=1)]
     closing = _FENCE_CLOSE.search(text, opening.end())
     if closing is None:
-        return problems + [_error(name, "front matter never closes: no '---' or '...' line after the opening '---'", line=1)]
+        return problems + [_error(name, "front matter never closes: no '---' or '...' line after the opening '---' on line 1", line=1)]
     front = text[opening.end():closing.start()]
     if len(front) > options.max_front_matter_bytes:
-        return problems + [_error(name, f"front matter is {_mb(len(front))}, larger than the {_mb(options.max_front_matter_bytes)} limit")]
-    data, failure = _load_yaml(name, front, options)
-    if failure is not None:
-        return problems + [failure]
+        limit = options.max_front_matter_bytes
+        return problems + [_error(name, f"front matter is {_mb(len(front))}, larger than the {_mb(limit)} limit")]
+    if "\x00" in front:
+        line = front.count("\n", 0, front.index("\x00")) + 2
+        return problems + [_error(name, f"front matter holds a NUL character (line {line}): binary data, not text", line=line)]
+    try:
+        data, notes = load_yaml(front, options)
+    except FrontMatterError as error:
+        return problems + [_error(name, error.message, line=error.line)]
+    problems += [Problem(name, WARNING, note) for note in notes]
     if data is None:
-        return problems + [_error(name, "front matter is empty: there are no fields between the '---' lines", line=2)]
+        return problems + [_error(name, "front matter is empty (line 2): there are no fields between the '---' lines", line=2)]
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        return problems + [_error(name, f"front matter is {kind}, not a mapping of fields", line=2)]
+        return problems + [_error(name, f"front matter (line 2) is {kind}, not a mapping of fields", line=2)]
     return RawDocument(name, data, front, problems)
-
-
-def _load_yaml(name: str, front: str, options: LoadOptions) -> tuple[object, Problem | None]:
-    try:
-        data = yaml.load(front, Loader=_DocumentLoader)  # noqa: S506 - a safe loader subclass
-    except yaml.MarkedYAMLError as error:
-        return None, _yaml_problem(name, error)
-    except yaml.YAMLError as error:
-        return None, _error(name, f"invalid YAML: {error}")
-    except RecursionError:
-        return None, _error(name, "front matter is nested too deeply to read")
-    except MemoryError:
-        return None, _error(name, "front matter is too large to read into memory")
-    except (ValueError, TypeError, OverflowError) as error:
-        return None, _error(name, f"invalid YAML value: {error}")
-    reason = _shape_problem(data, options)
-    return (None, _error(name, reason)) if reason else (data, None)
-
-
-def _yaml_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 2 if mark is not None else None  # +1 fence line, +1 for 1-based
-    what = " ".join(part for part in (error.context, error.problem) if part) or "could not be parsed"
-    if "could not determine a constructor" in what:
-        what = f"tag not allowed: only plain YAML values are accepted ({what})"
-    where = f" at line {line}" if line else ""
-    return _error(name, f"invalid YAML{where}: {what}", line=line)
-
-
-def _shape_problem(data: object, options: LoadOptions) -> str | None:
-    """Why a parsed value is unsafe to process further (shared aliases, deep nesting), if it is."""
-    seen: set[int] = set()
-    stack: list[tuple[object, int]] = [(data, 1)]
-    nodes = 0
-    while stack:
-        value, depth = stack.pop()
-        if not isinstance(value, (dict, list)):
-            continue
-        if depth > options.max_nesting:
-            return f"front matter is nested more than {options.max_nesting} levels deep"
-        if id(value) in seen:
-            return "front matter repeats a collection through a YAML alias (anchor/alias expansion is not allowed)"
-        seen.add(id(value))
-        children = list(value.values()) if isinstance(value, dict) else value
-        nodes += len(children)
-        if nodes > options.max_list_items * 100:
-            return "front matter holds too many values"
-        stack.extend((child, depth + 1) for child in children)
-    return None
 
 
 def _error(name: str, message: str, line: int | None = None) -> Problem:

@@ -117,15 +117,27 @@ DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """Limits and switches for reading documents; the defaults suit real news folders."""
+    """Limits and switches for reading documents; the defaults suit real news folders.
+
+    The limits keep a hostile file from costing more than a bounded time and memory: a file
+    past one of them is reported as a problem, and the rest of the folder still loads.
+    """
 
     max_file_bytes: int = 8 * 1024 * 1024
     max_front_matter_bytes: int = 1024 * 1024
+    # Lists and mappings inside lists and mappings; real documents use about 4 levels.
     max_nesting: int = 64
     max_text_chars: int = 20_000
     max_list_items: int = 1_000
+    # Further warnings for one file are counted in a single last warning.
+    max_warnings_per_file: int = 100
     earliest_plausible_year: int = 1990
     future_tolerance_days: int = 2
+    # Uploads (analytics.uploads): one uploaded file or archive, and what an archive may unpack to.
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_archive_files: int = 20_000
+    max_archive_bytes: int = 512 * 1024 * 1024
+    max_compression_ratio: int = 100
 
 
 def empty_frame(dtypes: dict[str, object]) -> pd.DataFrame:

@@ -24,6 +24,10 @@ MAX_SCORE = 1_000_000.0
 # `heat: -1` is how the source system writes "no heat measured yet".
 NO_HEAT_YET = -1
 _MOJIBAKE_HINT = re.compile("[ÃÂâÐÑ][\u0080-\u00ff\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]")
+# Control characters garble terminals and spreadsheets; lone surrogates cannot be written as UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# No real date is written in more characters than this; longer text is not parsed as one.
+_MAX_DATE_CHARS = 64
 # pandas reads these as "the current time", which is never what a document means.
 _RELATIVE_WORDS = frozenset({"now", "today", "tomorrow", "yesterday"})
 # Repair encoding damage only; leave typography (curly quotes, ligatures) as the outlet wrote it.
@@ -62,11 +66,25 @@ class _Checker:
         self.options = options
         self.now = now
         self.problems: list[Problem] = list(raw.problems)
+        self.warnings = 0
+        self.unlisted = 0
 
     def warn(self, key: str, message: str, top_key: str | None = None) -> None:
+        if self.warnings >= self.options.max_warnings_per_file:
+            self.unlisted += 1  # a file with thousands of bad values must not flood the problems table
+            return
+        self.warnings += 1
         line = self.raw.line_of(top_key or key.split(".")[0].split("[")[0])
         where = f" (line {line})" if line else ""
         self.problems.append(Problem(self.raw.path, WARNING, f"{key}{where}: {message}", field=key, line=line))
+
+    def all_problems(self) -> list[Problem]:
+        """Every problem found, the warnings past the limit counted in one last warning."""
+        if self.unlisted:
+            message = f"{self.unlisted:,} more warnings for this file are not listed (limit {self.options.max_warnings_per_file})"
+            self.problems.append(Problem(self.raw.path, WARNING, message))
+            self.unlisted = 0
+        return self.problems
 
     # --- scalars ------------------------------------------------------------------------
     def text(self, key: str, value: object) -> str | None:
@@ -79,14 +97,19 @@ class _Checker:
             self.warn(key, f"expected text but found a {_kind(value)}; value dropped")
             return None
         elif not isinstance(value, str):
-            self.warn(key, f"expected text but found {_kind(value)} {value!r}; converted to text")
+            self.warn(key, f"expected text but found {_kind(value)} {_short(value)}; converted to text")
             value = _scalar_text(value)
+        value = value.strip()
+        if len(value) > self.options.max_text_chars:  # cut first: repairs below then cost little
+            self.warn(key, f"text is {len(value):,} characters long; cut to {self.options.max_text_chars:,}")
+            value = value[: self.options.max_text_chars]
         text = _clean_text(value)
-        if len(text) > self.options.max_text_chars:
-            self.warn(key, f"text is {len(text):,} characters long; cut to {self.options.max_text_chars:,}")
-            text = text[: self.options.max_text_chars]
-        if text != value.strip() and _MOJIBAKE_HINT.search(value):
+        if text != value and _MOJIBAKE_HINT.search(value):
             self.warn(key, "repaired garbled characters (mojibake)")
+        unprintable = len(_UNPRINTABLE.findall(text))
+        if unprintable:
+            self.warn(key, f"removed {unprintable} control characters or invalid surrogates")
+            text = _UNPRINTABLE.sub("", text).strip()
         return text or None
 
     def score(self, key: str, value: object, *, allow_no_heat: bool = False) -> float | None:
@@ -97,7 +120,7 @@ class _Checker:
             self.warn(key, f"expected a number but found {_kind(value)} {_short(value)}; set to NA")
             return None
         if isinstance(value, str):
-            self.warn(key, f"number written as text {value!r}; read as {number:g}")
+            self.warn(key, f"number written as text {_short(value)}; read as {number:g}")
         if allow_no_heat and number == NO_HEAT_YET:
             return None
         if not math.isfinite(number) or not 0 <= number <= MAX_SCORE:
@@ -150,7 +173,7 @@ class _Checker:
     def topics(self, value: object) -> list[str]:
         topics: list[str] = []
         for index, item in enumerate(self.items("topics", value)):
-            topic = self.text(f"topics[{index}]", item) if not isinstance(item, str) else _clean_text(item)
+            topic = self.text(f"topics[{index}]", item)
             if topic and topic not in topics:
                 topics.append(topic)
         return topics
@@ -180,9 +203,13 @@ class _Checker:
             if not isinstance(item, dict) or not isinstance(item.get("url"), str):
                 self.warn(f"images[{index}]", "image without a url; dropped")
                 continue
+            url = self.text(f"images[{index}].url", item["url"])
+            if not url:
+                self.warn(f"images[{index}]", "image with an empty url; dropped")
+                continue
             width = self.size(f"images[{index}].width", item.get("width"))
             height = self.size(f"images[{index}].height", item.get("height"))
-            images.append((item["url"].strip(), width, height))
+            images.append((url, width, height))
         return images
 
     def size(self, key: str, value: object) -> int | None:
@@ -224,8 +251,10 @@ def validate_document(
     title_key = "title" if data.get("title") is not None else "name"
     title = check.text(title_key, data.get(title_key))
     if not title:
-        check.problems.append(Problem(raw.path, ERROR, "no title: the document has no 'title' (or 'name') field", field="title"))
-        return None, check.problems
+        line = raw.line_of(title_key)
+        what = f"no title (line {line}): the '{title_key}' field is empty" if line else "no title: the document has no 'title' (or 'name') field"
+        check.problems.append(Problem(raw.path, ERROR, what, field="title", line=line))
+        return None, check.all_problems()
     date_key = "publishedDateTime" if data.get("publishedDateTime") is not None else "startDateTime"
     web_url = check.text("webUrl", data.get("webUrl") or data.get("website"))
     name, domain = check.provider(data.get("provider"), web_url)
@@ -249,7 +278,7 @@ def validate_document(
     )
     if record.published_at is None and data.get(date_key) is None:
         check.warn("publishedDateTime", "no publication date; the article is left out of time charts")
-    return record, check.problems
+    return record, check.all_problems()
 
 
 def _clean_text(value: str) -> str:
@@ -293,7 +322,7 @@ def _as_timestamp(value: object) -> pd.Timestamp | None:
             unit = "ms" if abs(value) > 1e11 else "s"
             stamp = pd.Timestamp(value, unit=unit, tz="UTC")
         elif isinstance(value, str):
-            if value.strip().lower() in _RELATIVE_WORDS:
+            if value.strip().lower() in _RELATIVE_WORDS or len(value) > _MAX_DATE_CHARS:
                 return None
             stamp = pd.Timestamp(value.strip())
         elif isinstance(value, (datetime, date)):

@@ -18,9 +18,9 @@ def validate(fields: dict):
     front = text.split("---\n")[1]
     import yaml
 
-    from analytics.ingest import _DocumentLoader
+    from analytics.safe_yaml import DocumentLoader
 
-    raw = RawDocument("doc.md", yaml.load(front, Loader=_DocumentLoader), front)
+    raw = RawDocument("doc.md", yaml.load(front, Loader=DocumentLoader), front)
     return validate_document(raw, now=NOW)
 
 
