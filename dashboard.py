@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +18,12 @@ import streamlit as st
 from analytics import charts, load_corpus
 from analytics import metrics as m
 from analytics import schema as s
-from analytics.corpus import Corpus
+from analytics.corpus import Corpus, problems_frame
+from analytics.export import csv_bytes, provenance_of
 from analytics.filters import ALL, ANY, Filters, filter_articles, previous_period, topics_of
 from analytics.fingerprint import fingerprint
+from analytics.report import report_html, report_name
+from analytics.uploads import extract_uploads
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
@@ -39,6 +43,17 @@ def load(path: str, fingerprint_key: str) -> Corpus:
     bar = st.progress(0.0, text="Reading documents…")
     corpus = load_corpus(path, progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
     bar.empty()
+    return corpus
+
+
+@st.cache_data(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
+def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Corpus:
+    """The corpus of uploaded documents and .zip archives, unpacked safely into a private folder."""
+    extraction = extract_uploads(uploads)
+    corpus = load_corpus(extraction.folder, cache=False)
+    if extraction.problems:  # refused archive entries count as files seen and skipped
+        corpus.problems = pd.concat([problems_frame(extraction.problems), corpus.problems], ignore_index=True)
+        corpus.files_seen += len({problem.path for problem in extraction.problems})
     return corpus
 
 
@@ -99,9 +114,20 @@ def _range(bar, label: str, column: pd.Series, key: str) -> tuple[float, float] 
     return None if tuple(chosen) == (lo, hi) else (float(chosen[0]), float(chosen[1]))
 
 
-def download(frame: pd.DataFrame, name: str, key: str) -> None:
-    """A CSV download of exactly the frame behind a chart."""
-    st.download_button(f"Download {name} (CSV)", frame.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv", "text/csv", key=key)
+@dataclass(frozen=True)
+class Exports:
+    """Where downloads come from: the loaded corpus and the filters in force."""
+
+    corpus: Corpus
+    filters: Filters
+
+    def download(self, frame: pd.DataFrame, name: str, key: str) -> None:
+        """A spreadsheet-safe CSV of exactly the frame behind a chart, named by view and dates."""
+        provenance = provenance_of(name, self.corpus, self.filters)
+        st.download_button(
+            f"Download {name} (CSV)", lambda: csv_bytes(frame, provenance=provenance), provenance.file_name(),
+            "text/csv", key=key, on_click="ignore",
+        )
 
 
 def chart(figure, key: str, **kwargs):
@@ -131,7 +157,7 @@ def _selected(event) -> list[dict]:
     return list(event.selection.points) if event and event.selection else []
 
 
-def overview(a: pd.DataFrame, t: pd.DataFrame, kpi: pd.DataFrame, o: m.MetricOptions, split: str | None, colors: dict) -> None:
+def overview(ex: Exports, a: pd.DataFrame, t: pd.DataFrame, kpi: pd.DataFrame, o: m.MetricOptions, split: str | None, colors: dict) -> None:
     for column, row in zip(st.columns(len(kpi)), kpi.itertuples()):
         change = None if pd.isna(row.change) else f"{row.change:+.0%} vs previous period"
         column.metric(row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", change)
@@ -140,7 +166,7 @@ def overview(a: pd.DataFrame, t: pd.DataFrame, kpi: pd.DataFrame, o: m.MetricOpt
     event = chart(charts.volume_figure(frame, colors=colors, title=f"Articles per {o.granularity}"), "volume")
     if undated:
         st.caption(f"{undated:,} article{'s' if undated > 1 else ''} without a publication date {'are' if undated > 1 else 'is'} not in this chart.")
-    download(frame, "volume", "dl_volume")
+    ex.download(frame, "volume", "dl_volume")
     if points := _selected(event):
         group = points[0].get("customdata", [None])[0]
         top = [g for g in frame[m.GROUP].unique() if g != m.OTHER]
@@ -148,23 +174,23 @@ def overview(a: pd.DataFrame, t: pd.DataFrame, kpi: pd.DataFrame, o: m.MetricOpt
         drill_down(rows, t, f"{group} in the {o.granularity} of {pd.Timestamp(points[0]['x']):%d %b %Y}")
 
 
-def outlets(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
+def outlets(ex: Exports, a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
     weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
     share = m.provider_share(a, top_n=o.top_n, weight="heat" if weighted else None)
     event = chart(charts.provider_share_figure(share, colors=colors, weighted=weighted), "providers")
-    download(share, "outlet-share", "dl_share")
+    ex.download(share, "outlet-share", "dl_share")
     if points := _selected(event):
         group = points[0]["customdata"][0]
         drill_down(m.articles_behind(a, t, split="provider", group=group, top_groups=share[m.GROUP].tolist()), t, group)
     by_period = m.volume(a, t, granularity=o.granularity, split="provider", top_n=o.top_n)
     chart(charts.volume_figure(by_period, colors=colors, measure=m.SHARE, title="Who drove coverage when"), "providers_time")
-    download(by_period, "outlets-by-period", "dl_outlet_period")
+    ex.download(by_period, "outlets-by-period", "dl_outlet_period")
 
 
-def topics_view(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
+def topics_view(ex: Exports, a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict) -> None:
     mix = m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n)
     event = chart(charts.topic_mix_figure(mix, colors=colors), "topic_mix")
-    download(mix, "topic-mix", "dl_mix")
+    ex.download(mix, "topic-mix", "dl_mix")
     if points := _selected(event):
         group, period = points[0]["customdata"][0], pd.Timestamp(points[0]["x"])
         top = [g for g in mix[m.GROUP].unique() if g != m.OTHER]
@@ -172,10 +198,10 @@ def topics_view(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: di
     st.plotly_chart(charts.topic_heatmap_figure(mix), width="stretch", key="topic_heatmap")
     pairs = m.topic_cooccurrence(a, t, top_n=o.top_n)
     st.plotly_chart(charts.cooccurrence_figure(pairs), width="stretch", key="cooccurrence")
-    download(pairs, "topic-cooccurrence", "dl_pairs")
+    ex.download(pairs, "topic-cooccurrence", "dl_pairs")
 
 
-def quality_view(a: pd.DataFrame, t: pd.DataFrame) -> None:
+def quality_view(ex: Exports, a: pd.DataFrame, t: pd.DataFrame) -> None:
     points = m.quality_heat(a)
     summary = m.quality_heat_summary(a)
     values = dict(zip(summary[m.METRIC], summary[m.VALUE]))
@@ -184,21 +210,21 @@ def quality_view(a: pd.DataFrame, t: pd.DataFrame) -> None:
     cols[1].metric("Articles with both scores", f"{values['Articles with both scores']:,.0f}")
     cols[2].metric("Without scores (not shown)", f"{values['Articles without both scores']:,.0f}")
     event = chart(charts.quality_heat_figure(points, unscored=int(values["Articles without both scores"])), "quality_heat")
-    download(points, "quality-vs-heat", "dl_points")
-    download(summary, "quality-vs-heat-summary", "dl_summary")
+    ex.download(points, "quality-vs-heat", "dl_points")
+    ex.download(summary, "quality-vs-heat-summary", "dl_summary")
     if chosen := _selected(event):
         ids = [p["customdata"][0] for p in chosen if p.get("customdata")]
         drill_down(a[a[s.DOC_ID].isin(ids)], t, "the selected points")
 
 
-def stories(a: pd.DataFrame, t: pd.DataFrame) -> None:
+def stories(ex: Exports, a: pd.DataFrame, t: pd.DataFrame) -> None:
     table = m.top_stories(a, t, limit=None)
     st.caption(f"{len(table):,} articles, hottest first (then by quality).")
     st.dataframe(table, hide_index=True, width="stretch", column_config=_story_columns())
-    download(table, "articles", "dl_articles")
+    ex.download(table, "articles", "dl_articles")
 
 
-def data_health(corpus: Corpus) -> None:
+def data_health(ex: Exports, corpus: Corpus) -> None:
     p = corpus.problems
     cols = st.columns(5)
     for col, (label, value) in zip(cols, [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]):
@@ -211,22 +237,34 @@ def data_health(corpus: Corpus) -> None:
     by_file = p.groupby([s.PATH, s.SEVERITY], sort=False).size().rename("problems").reset_index()
     st.dataframe(by_file, hide_index=True, width="stretch")
     st.dataframe(p, hide_index=True, width="stretch")
-    download(p, "problems", "dl_problems")
+    ex.download(p, "problems", "dl_problems")
 
 
 def main() -> None:
     st.set_page_config(page_title="News Coverage Analytics", page_icon="📰", layout="wide")
     st.title("News Coverage Analytics")
     path = st.sidebar.text_input("Data folder", data_path_default(), key="data", bind=URL)
-    if not Path(path).exists():
-        st.error(f"The folder {path!r} does not exist. Enter another folder in the sidebar.")
+    uploads = st.sidebar.file_uploader(
+        "…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads"
+    )
+    if uploads:
+        path = f"{len(uploads)} uploaded file{'s' if len(uploads) > 1 else ''}"
+        corpus = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
+    elif not Path(path).exists():
+        st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")
         return
-    corpus = load(path, fingerprint(path))
+    else:
+        corpus = load(path, fingerprint(path))
     if corpus.articles.empty:
-        st.warning(f"No articles were loaded from {path}. See Data health for what was found.")
-        data_health(corpus)
+        st.warning(f"No articles were loaded from {path}. Below is what was found.")
+        data_health(Exports(corpus, Filters()), corpus)
         return
     filters, options, split = sidebar(corpus)
+    ex = Exports(corpus, filters)
+    st.sidebar.download_button(
+        "Download meeting report", lambda: report_html(corpus, filters, options).encode("utf-8"),
+        report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
+    )
     a = filter_articles(corpus.articles, corpus.topics, filters)
     t = topics_of(corpus.topics, a)
     everything = corpus.articles[s.PUBLISHED_AT].dropna()
@@ -239,17 +277,17 @@ def main() -> None:
             tab.info("No articles match these filters. Widen the date range or clear some filters in the sidebar.")
     else:
         with tabs[0]:
-            overview(a, t, m.kpis(a, t, before, topics_of(corpus.topics, before)), options, split, colors)
+            overview(ex, a, t, m.kpis(a, t, before, topics_of(corpus.topics, before)), options, split, colors)
         with tabs[1]:
-            outlets(a, t, options, colors)
+            outlets(ex, a, t, options, colors)
         with tabs[2]:
-            topics_view(a, t, options, colors)
+            topics_view(ex, a, t, options, colors)
         with tabs[3]:
-            quality_view(a, t)
+            quality_view(ex, a, t)
         with tabs[4]:
-            stories(a, t)
+            stories(ex, a, t)
     with tabs[5]:
-        data_health(corpus)
+        data_health(ex, corpus)
 
 
 main()
