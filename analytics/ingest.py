@@ -91,6 +91,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
 def _walk(root: Path, unreadable: list[Path]) -> list[Path]:
     found: list[Path] = []
     visited_dirs: set[tuple[int, int]] = set()
+    base = _identity(root)
 
     def on_error(error: OSError) -> None:
         folder = Path(error.filename) if error.filename else root
@@ -106,11 +107,18 @@ def _walk(root: Path, unreadable: list[Path]) -> list[Path]:
             dirs[:] = []
             continue
         visited_dirs.add((info.st_dev, info.st_ino))
-        hidden = sorted(d for d in dirs if d.startswith("."))
-        found.extend(Path(folder, d) for d in hidden)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # Hidden folders, and links to folders outside the loaded one (a link to `/` would
+        # walk the whole disk), are passed over and counted as ignored.
+        passed = sorted(d for d in dirs if d.startswith(".") or _leaves(Path(folder, d), base))
+        found.extend(Path(folder, d) for d in passed)
+        dirs[:] = sorted(d for d in dirs if d not in passed)
         found.extend(Path(folder, name) for name in sorted(files))
     return found
+
+
+def _leaves(folder: Path, base: Path) -> bool:
+    """Whether a folder is a link that points outside `base`."""
+    return folder.is_symlink() and not _identity(folder).is_relative_to(base)
 
 
 def _identity(path: Path) -> Path:

@@ -138,3 +138,15 @@ def test_discovery_survives_symlink_loops(write, tmp_path):
 def test_missing_path_raises():
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         discover_files("/definitely/not/here")
+
+
+def test_links_to_folders_outside_the_loaded_one_are_not_followed(write, tmp_path):
+    inside = tmp_path / "data"
+    outside = tmp_path / "elsewhere"
+    write("data/a.md", article(1))
+    write("elsewhere/b.md", article(2))
+    os.symlink(outside, inside / "link-out")
+    os.symlink(inside, inside / "link-in-loop")
+    found = discover_files(inside)
+    assert [p.name for p in found.documents] == ["a.md"]
+    assert [p.name for p in found.ignored] == ["link-out"]
