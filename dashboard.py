@@ -20,7 +20,7 @@ from analytics import metrics as m
 from analytics import schema as s
 from analytics.corpus import Corpus, problems_frame
 from analytics.export import csv_bytes, provenance_of
-from analytics.filters import ALL, ANY, Filters, filter_articles, previous_period, topics_of
+from analytics.filters import ALL, ANY, Filters, filter_articles, outlet_names, previous_period, topics_of
 from analytics.fingerprint import fingerprint
 from analytics.report import report_html, report_name
 from analytics.uploads import extract_uploads
@@ -95,7 +95,7 @@ def sidebar(corpus: Corpus) -> tuple[Filters, m.MetricOptions, str | None]:
 
 def outlet_labels(a: pd.DataFrame) -> dict[str, str]:
     """Outlet domain -> label shown (and kept in the URL): its name, plus the domain if the name is shared."""
-    names = a.groupby(s.PROVIDER_DOMAIN, observed=True)[s.PROVIDER_NAME].first().astype(str)
+    names = pd.Series(outlet_names(a))
     shared = names.duplicated(keep=False)
     return {d: f"{n} ({d})" if shared[d] else n for d, n in names.items()}
 
@@ -270,7 +270,8 @@ def main() -> None:
     everything = corpus.articles[s.PUBLISHED_AT].dropna()
     before = filter_articles(corpus.articles, corpus.topics, previous_period(filters, everything.min().date(), everything.max().date()))
     colors = charts.color_map(corpus.articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist() + corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist())
-    st.caption(f"{len(a):,} of {corpus.loaded:,} articles from {path}" + (" · " + "; ".join(filters.describe()) if filters.describe() else ""))
+    active = filters.describe(outlet_names(corpus.articles))
+    st.caption(f"{len(a):,} of {corpus.loaded:,} articles from {path}" + (" · " + "; ".join(active) if active else ""))
     tabs = st.tabs(["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Data health"])
     if a.empty:
         for tab in tabs[:5]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -36,12 +36,16 @@ class Filters:
     heat: tuple[float, float] | None = None
     search: str = ""
 
-    def describe(self) -> list[str]:
-        """The active filters as short human phrases (empty when nothing is filtered)."""
+    def describe(self, outlet_names: Mapping[str, str] | None = None) -> list[str]:
+        """The active filters as short human phrases (empty when nothing is filtered).
+
+        Outlets are named by `outlet_names` (domain -> display name) where given, else by domain.
+        """
         parts = []
         if self.start or self.end:
             parts.append(f"dates {self.start or '…'} to {self.end or '…'}")
-        for label, values in (("outlets", self.providers), ("categories", self.categories), ("types", self.types)):
+        outlets = tuple((outlet_names or {}).get(domain, domain) for domain in self.providers)
+        for label, values in (("outlets", outlets), ("categories", self.categories), ("types", self.types)):
             if values:
                 parts.append(f"{label}: {', '.join(values)}")
         if self.topics:
@@ -55,6 +59,12 @@ class Filters:
         if self.search:
             parts.append(f"search: “{self.search}”")
         return parts
+
+
+def outlet_names(articles: pd.DataFrame) -> dict[str, str]:
+    """Each outlet domain's display name."""
+    names = articles.groupby(s.PROVIDER_DOMAIN, observed=True)[s.PROVIDER_NAME].first()
+    return {str(domain): str(name) for domain, name in names.items()}
 
 
 def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters) -> pd.DataFrame:

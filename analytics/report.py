@@ -22,7 +22,7 @@ from analytics import movers as mv
 from analytics import schema as s
 from analytics.corpus import Corpus
 from analytics.export import file_name
-from analytics.filters import Filters, filter_articles, previous_period, selected_period, topics_of
+from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
 
 PREVIOUS = "previous"
 COMPARE_CHOICES = (PREVIOUS, "none")
@@ -54,7 +54,7 @@ def report_html(
     context = {
         "title": f"Coverage report · {_period_text(start, end)}",
         "period": _period_text(start, end),
-        "filters": replace(filters, start=None, end=None).describe(),
+        "filters": replace(filters, start=None, end=None).describe(outlet_names(corpus.articles)),
         "baseline": _period_text(baseline.start, baseline.end) if baseline else None,
         "compared": len(before) > 0,
         "sources": corpus.sources,

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import schema as s
-from analytics.filters import ALL, Filters, filter_articles, previous_period, topics_of
+from analytics.filters import ALL, Filters, filter_articles, outlet_names, previous_period, topics_of
 
 from frames import articles_frame, topics_frame
 
@@ -91,3 +91,9 @@ def test_property_filters_never_add_rows(filters):
     assert set(got[s.DOC_ID]) <= set(A[s.DOC_ID])
     assert got.index.is_monotonic_increasing
     pd.testing.assert_frame_equal(filter_articles(got, T, filters), got)
+
+
+def test_describe_names_outlets_when_names_are_given():
+    filters = Filters(providers=("alpha.test", "unknown.test"))
+    assert filters.describe(outlet_names(A)) == ["outlets: Alpha, unknown.test"]
+    assert outlet_names(A) == {"alpha.test": "Alpha", "beta.test": "Beta", "gamma.test": "Gamma"}
