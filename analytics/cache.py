@@ -23,13 +23,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import ftfy
+import numpy as np
 import pandas as pd
 import platformdirs
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
-from analytics import ingest, parse, schema, urls, validate
+from analytics import schema
 from analytics.ingest import Problem, discover_files
 from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
 
@@ -144,18 +146,16 @@ def file_fingerprints(paths: list[str]) -> list[Fingerprint | None]:
 
 def reusable_rows(table: pa.Table, documents: list[str], fingerprints: list[Fingerprint | None], now_ns: int) -> list[int | None]:
     """For each document, the row of `table` that still holds for it, or None when it must be parsed."""
-    columns = [table[name].to_pylist() for name in (schema.SIZE, schema.MTIME_NS, schema.CTIME_NS, schema.VALID_UNTIL_NS)]
-    rows = {path: index for index, path in enumerate(table[schema.PATH].to_pylist())}
-    reuse: list[int | None] = []
-    for path, fingerprint in zip(documents, fingerprints):
-        index = rows.get(path)
-        if index is None or fingerprint is None:
-            reuse.append(None)
-            continue
-        size, mtime, ctime, valid_until = (column[index] for column in columns)
-        fresh = (size, mtime, ctime) == fingerprint and (valid_until is None or now_ns < valid_until)
-        reuse.append(index if fresh else None)
-    return reuse
+    rows = pd.Index(table[schema.PATH].to_numpy(zero_copy_only=False)).get_indexer(documents)
+    found = rows >= 0
+    at = np.where(found, rows, 0)
+    fresh = found & (np.array([f is not None for f in fingerprints], dtype=bool) if fingerprints else found)
+    for position, name in enumerate((schema.SIZE, schema.MTIME_NS, schema.CTIME_NS)):
+        current = np.array([f[position] if f is not None else -1 for f in fingerprints], dtype=np.int64)
+        fresh &= table[name].fill_null(-2).to_numpy()[at] == current
+    until = table[schema.VALID_UNTIL_NS].fill_null(np.iinfo(np.int64).max).to_numpy()[at]
+    fresh &= now_ns < until
+    return [int(row) if ok else None for row, ok in zip(rows, fresh)]
 
 
 def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
@@ -211,6 +211,8 @@ class ParseCache:
             if stamp != self._stamp or table.column_names != PARSED_SCHEMA.names:
                 return None, [self._note("was written by another version of the program or for other options; rebuilt it")]
             table = table.cast(PARSED_SCHEMA)
+            if pc.count_distinct(table[schema.PATH]).as_py() != table.num_rows:
+                raise ValueError("a file appears twice")
             listing = meta["listing"]
             listing["problems"] = [Problem(*fields) for fields in listing["problems"]]
             return Cached(table, Listing(**listing)), []
@@ -260,8 +262,8 @@ def _listing_json(listing: Listing) -> dict:
 def _code_digest() -> str:
     """A digest of the code and libraries that decide what a file parses to."""
     digest = hashlib.blake2b(digest_size=16)
-    for module in (ingest, validate, urls, schema, parse, sys.modules[__name__]):
-        digest.update(Path(module.__file__).read_bytes())
+    for source in sorted(Path(__file__).parent.rglob("*.py")):  # any module may take part in parsing
+        digest.update(source.read_bytes())
     versions = (yaml.__version__, ftfy.__version__, pd.__version__, pa.__version__, sys.version)
     digest.update(repr(versions).encode())
     return digest.hexdigest()

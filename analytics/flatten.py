@@ -44,11 +44,12 @@ def flatten_records(records: list[Record], id_keys: dict[str, str] | None = None
 
 def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Frames:
     """The frames of a parsed-files table (see `analytics.parse`), as `flatten_records` describes."""
-    loaded = table.filter(pc.is_valid(table[s.TITLE]))
-    ranked = loaded.take(_first_copy_order(loaded))
-    keep, duplicates = _drop_duplicates(ranked[s.CANONICAL_URL].to_pylist(), ranked[s.PATH].to_pylist())
-    kept = ranked.filter(pa.array(keep, pa.bool_()))
-    names = _display_names(loaded[s.PROVIDER_DOMAIN].to_pylist(), loaded[s.PROVIDER_NAME].to_pylist())
+    loaded = pc.indices_nonzero(pc.is_valid(table[s.TITLE]))
+    ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
+    keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)
+    keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL].to_pylist(), keys[s.PATH].to_pylist())
+    kept = table.select(_ARTICLE_INPUTS).take(ranked.filter(pa.array(keep, pa.bool_())))
+    names = _display_names(*(table[name].take(loaded).to_pylist() for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
     ids = pa.array(_doc_ids(kept[s.CANONICAL_URL].to_pylist(), kept[s.PATH].to_pylist(), id_keys or {}), pa.string())
     return Frames(
         articles=_articles(kept, ids, names),
@@ -60,10 +61,14 @@ def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Fr
     )
 
 
-def _first_copy_order(loaded: pa.Table) -> pa.Array:
+_ARTICLE_INPUTS = [name for name in s.ARTICLE_COLUMNS if name not in (s.DOC_ID, s.N_TOPICS, s.N_IMAGES, s.N_RELATED)]
+_ARTICLE_INPUTS += [s.TOPICS, s.IMAGES, s.RELATED]
+
+
+def _first_copy_order(keys: pa.Table) -> pa.Array:
     """Dated before undated, earlier before later, then by path: the first copy wins."""
-    stamps = loaded[s.PUBLISHED_AT]
-    keys = pa.table({"undated": pc.is_null(stamps), "at": stamps, "path": loaded[s.PATH]})
+    stamps = keys[s.PUBLISHED_AT]
+    keys = pa.table({"undated": pc.is_null(stamps), "at": stamps, "path": keys[s.PATH]})
     return pc.sort_indices(keys, sort_keys=[("undated", "ascending"), ("at", "ascending"), ("path", "ascending")])
 
 

@@ -143,3 +143,27 @@ def test_real_corpus_loads_and_accounts_for_every_file():
     assert set(articles[s.TYPE].astype(str)) >= {"article"}
     errors = corpus.problems[corpus.problems[s.SEVERITY] == s.ERROR]
     assert set(Path(p).name for p in errors[s.PATH]) <= {"SOURCE.md"}
+
+
+@pytest.mark.parametrize(
+    "files, roots, expected",
+    [
+        (["/d/news/a.md", "/d/b.md"], ("/d",), {"/d/news/a.md": "news/a.md", "/d/b.md": "b.md"}),
+        (["/d/news/a.md", "/e/b.md"], ("/e/b.md", "/d/news"), {"/d/news/a.md": "a.md", "/e/b.md": "b.md"}),
+        (["news/a.md", "b.md"], (".",), {"news/a.md": "news/a.md", "b.md": "b.md"}),
+        (["/x/a.md"], ("/d",), {}),
+    ],
+)
+def test_relative_keys_match_path_arithmetic(files, roots, expected, monkeypatch):
+    from analytics import corpus as corpus_module
+
+    monkeypatch.setattr(Path, "is_dir", lambda self: self.suffix != ".md")
+    keys = corpus_module._relative_keys(files, roots)
+    assert keys == expected
+    by_paths = {}
+    for root in map(Path, roots):
+        base = root if root.is_dir() else root.parent
+        for path in map(Path, files):
+            if str(path) not in by_paths and path.is_relative_to(base):
+                by_paths[str(path)] = path.relative_to(base).as_posix()
+    assert keys == by_paths
