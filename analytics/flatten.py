@@ -6,17 +6,17 @@ which copy of an article is kept, each outlet's display name and the articles' i
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
 from analytics.ingest import Problem
-from analytics.parse import records_table
+from analytics.parse import records_table, text_id
 from analytics.validate import Record
 
 
@@ -47,10 +47,10 @@ def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Fr
     loaded = pc.indices_nonzero(pc.is_valid(table[s.TITLE]))
     ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
     keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)
-    keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL].to_pylist(), keys[s.PATH].to_pylist())
-    kept = table.select(_ARTICLE_INPUTS).take(ranked.filter(pa.array(keep, pa.bool_())))
+    keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL], keys[s.PATH])
+    kept = table.select(_ARTICLE_INPUTS).take(ranked.filter(keep))
     names = _display_names(*(table[name].take(loaded).to_pylist() for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
-    ids = pa.array(_doc_ids(kept[s.CANONICAL_URL].to_pylist(), kept[s.PATH].to_pylist(), id_keys or {}), pa.string())
+    ids = _doc_ids(kept[s.URL_ID], kept[s.PATH], id_keys or {})
     return Frames(
         articles=_articles(kept, ids, names),
         topics=_children(kept[s.TOPICS], ids, s.TOPIC_DTYPES),
@@ -62,7 +62,7 @@ def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Fr
 
 
 _ARTICLE_INPUTS = [name for name in s.ARTICLE_COLUMNS if name not in (s.DOC_ID, s.N_TOPICS, s.N_IMAGES, s.N_RELATED)]
-_ARTICLE_INPUTS += [s.TOPICS, s.IMAGES, s.RELATED]
+_ARTICLE_INPUTS += [s.URL_ID, s.TOPICS, s.IMAGES, s.RELATED]
 
 
 def _first_copy_order(keys: pa.Table) -> pa.Array:
@@ -72,20 +72,21 @@ def _first_copy_order(keys: pa.Table) -> pa.Array:
     return pc.sort_indices(keys, sort_keys=[("undated", "ascending"), ("at", "ascending"), ("path", "ascending")])
 
 
-def _drop_duplicates(urls: list[str | None], paths: list[str]) -> tuple[list[bool], list[Problem]]:
-    first_by_url: dict[str, str] = {}
-    keep: list[bool] = []
+def _drop_duplicates(urls: pa.ChunkedArray, paths: pa.ChunkedArray) -> tuple[pa.Array, list[Problem]]:
+    """Which rows (in first-copy order) are kept, and a `duplicate` problem for every later copy."""
+    values = urls.to_numpy(zero_copy_only=False)
+    codes, _ = pd.factorize(values)  # no URL: -1
+    later = pd.Series(codes).duplicated().to_numpy() & (codes >= 0)
     duplicates: list[Problem] = []
-    for url, path in zip(urls, paths):
-        original = first_by_url.get(url) if url else None
-        keep.append(original is None)
-        if original is None:
-            if url:
-                first_by_url[url] = path
-            continue
-        message = f"same article as {original} (both point to {url}); this copy was not loaded"
-        duplicates.append(Problem(path, s.DUPLICATE, message, field="webUrl"))
-    return keep, duplicates
+    if later.any():
+        found, first_rows = np.unique(codes, return_index=True)
+        first_of = first_rows[found >= 0]  # indexed by code: the row of its first copy
+        names = paths.to_pylist()
+        for row in np.flatnonzero(later):
+            original, url = names[first_of[codes[row]]], values[row]
+            message = f"same article as {original} (both point to {url}); this copy was not loaded"
+            duplicates.append(Problem(names[row], s.DUPLICATE, message, field="webUrl"))
+    return pa.array(~later), duplicates
 
 
 def _display_names(domains: list[str | None], names: list[str | None]) -> dict[str, str]:
@@ -97,20 +98,17 @@ def _display_names(domains: list[str | None], names: list[str | None]) -> dict[s
     return {domain: name for domain, (_, name) in best.items()}
 
 
-def _doc_ids(urls: list[str | None], paths: list[str], id_keys: dict[str, str]) -> list[str]:
-    ids: list[str] = []
-    used: set[str] = set()
-    for url, path in zip(urls, paths):
-        doc_id = _digest(url) if url else _digest("path:" + id_keys.get(path, path))
-        if doc_id in used:  # two URL-less files with the same relative path in different folders
-            doc_id = _digest("path:" + path)
-        used.add(doc_id)
-        ids.append(doc_id)
-    return ids
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+def _doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: dict[str, str]) -> pa.Array:
+    """Each kept article's id: its URL's digest (made while parsing), else its relative path's."""
+    ids = url_ids.to_numpy(zero_copy_only=False)
+    without_url = np.flatnonzero(pd.isna(ids))
+    names = paths.to_pylist() if len(without_url) else []
+    for row in without_url:
+        ids[row] = text_id("path:" + id_keys.get(names[row], names[row]))
+    for row in np.flatnonzero(pd.Series(ids).duplicated().to_numpy()):
+        # two URL-less files with the same relative path in different folders
+        ids[row] = text_id("path:" + names[row])
+    return pa.array(ids, pa.string())
 
 
 def _articles(kept: pa.Table, ids: pa.Array, names: dict[str, str]) -> pd.DataFrame:

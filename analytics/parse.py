@@ -9,6 +9,7 @@ reads and what the parse cache stores.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -28,9 +29,10 @@ from analytics.validate import Record, validate_document
 
 ProgressCallback = Callable[[int, int], None]
 
-# Below this many files one process is faster: starting workers costs about as much as
-# parsing this many files (measured; see docs/performance.md).
-PARALLEL_THRESHOLD = 4_000
+# Below this many files one process is as fast: the first pool of a threaded process (the
+# dashboard) starts a fork server, about 0.3 s, the time to parse ~1,000 files (measured;
+# see docs/performance.md). Forked pools pay off from a few hundred files.
+PARALLEL_THRESHOLD = 1_000
 CHUNK_FILES = 500
 # A file changed within this window of being read may change again within the same
 # timestamp tick unnoticed, so its row is re-parsed next time ("racy" files, as in git).
@@ -52,7 +54,7 @@ _SCALARS = pa.schema(
         (s.PATH, _TEXT), (s.SIZE, pa.int64()), (s.MTIME_NS, pa.int64()), (s.CTIME_NS, pa.int64()),
         (s.VALID_UNTIL_NS, pa.int64()), (s.TITLE, _TEXT), (s.CATEGORY, _TEXT), (s.TYPE, _TEXT),
         (s.EXCERPT, _TEXT), (s.PUBLISHED_AT, _TIME), (s.WEB_URL, _TEXT), (s.ORIGINAL_URL, _TEXT),
-        (s.CANONICAL_URL, _TEXT), (s.PROVIDER_NAME, _TEXT), (s.PROVIDER_DOMAIN, _TEXT),
+        (s.CANONICAL_URL, _TEXT), (s.URL_ID, _TEXT), (s.PROVIDER_NAME, _TEXT), (s.PROVIDER_DOMAIN, _TEXT),
         (s.QUALITY, pa.float64()), (s.HEAT, pa.float64()), (s.PUBLISHED, pa.bool_()), (s.IMAGE_URL, _TEXT),
     ]
 )
@@ -134,6 +136,7 @@ class _ListColumn:
 
 
 def _record_values(record: Record) -> dict[str, object]:
+    canonical = record_canonical_url(record)
     return {
         s.TITLE: record.title,
         s.CATEGORY: record.category,
@@ -142,7 +145,8 @@ def _record_values(record: Record) -> dict[str, object]:
         s.PUBLISHED_AT: _micros(record.published_at),
         s.WEB_URL: record.web_url,
         s.ORIGINAL_URL: record.original_url,
-        s.CANONICAL_URL: record_canonical_url(record),
+        s.CANONICAL_URL: canonical,
+        s.URL_ID: text_id(canonical) if canonical else None,  # hashed here, on every core
         s.PROVIDER_NAME: record.provider_name,
         s.PROVIDER_DOMAIN: record.provider_domain,
         s.QUALITY: record.quality,
@@ -172,6 +176,11 @@ def record_canonical_url(record: Record) -> str | None:
         if url and (canonical := canonical_url(url)):
             return canonical
     return None
+
+
+def text_id(text: str) -> str:
+    """The short stable digest that article ids are made of."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def records_table(records: Iterable[Record]) -> pa.Table:

@@ -78,3 +78,10 @@ def test_empty_input_gives_typed_empty_frames():
     frames = flatten_records([])
     assert len(frames.articles) == 0
     assert frames.articles.dtypes.to_dict() == s.empty_frame(s.ARTICLE_DTYPES).dtypes.to_dict()
+
+
+def test_url_less_files_with_the_same_relative_path_get_different_ids():
+    records = [record("/one/a.md", None, "2026-01-01"), record("/two/a.md", None, "2026-01-02")]
+    ids = flatten_records(records, {"/one/a.md": "a.md", "/two/a.md": "a.md"}).articles[s.DOC_ID].tolist()
+    alone = flatten_records(records[:1], {"/one/a.md": "a.md"}).articles[s.DOC_ID].tolist()
+    assert len(set(ids)) == 2 and ids[0] == alone[0]
