@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from analytics.uploads import extract_uploads
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
+STORIES_SHOWN = 1_000
 
 
 def data_path_default() -> str:
@@ -121,11 +123,12 @@ class Exports:
     corpus: Corpus
     filters: Filters
 
-    def download(self, frame: pd.DataFrame, name: str, key: str) -> None:
-        """A spreadsheet-safe CSV of exactly the frame behind a chart, named by view and dates."""
+    def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+        """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
         provenance = provenance_of(name, self.corpus, self.filters)
+        make = frame if callable(frame) else lambda: frame
         st.download_button(
-            f"Download {name} (CSV)", lambda: csv_bytes(frame, provenance=provenance), provenance.file_name(),
+            f"Download {name} (CSV)", lambda: csv_bytes(make(), provenance=provenance), provenance.file_name(),
             "text/csv", key=key, on_click="ignore",
         )
 
@@ -218,10 +221,11 @@ def quality_view(ex: Exports, a: pd.DataFrame, t: pd.DataFrame) -> None:
 
 
 def stories(ex: Exports, a: pd.DataFrame, t: pd.DataFrame) -> None:
-    table = m.top_stories(a, t, limit=None)
-    st.caption(f"{len(table):,} articles, hottest first (then by quality).")
+    table = m.top_stories(a, t, limit=STORIES_SHOWN)
+    shown = f"the first {len(table):,} of " if len(a) > len(table) else ""
+    st.caption(f"Showing {shown}{len(a):,} articles, hottest first (then by quality). The download has them all.")
     st.dataframe(table, hide_index=True, width="stretch", column_config=_story_columns())
-    ex.download(table, "articles", "dl_articles")
+    ex.download(lambda: m.top_stories(a, t, limit=None), "articles", "dl_articles")
 
 
 def data_health(ex: Exports, corpus: Corpus) -> None:

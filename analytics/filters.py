@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as s
 from analytics.urls import normalize_domain
@@ -79,7 +81,7 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
         if values:
             keep &= articles[column].isin(values)
     if filters.topics:
-        keep &= articles[s.DOC_ID].isin(_docs_with_topics(topics, filters.topics, filters.topic_mode))
+        keep &= member_of(articles[s.DOC_ID], _docs_with_topics(topics, filters.topics, filters.topic_mode))
     if filters.published is not None:
         keep &= articles[s.PUBLISHED].eq(filters.published).fillna(False)
     for column, bounds in ((s.QUALITY, filters.quality), (s.HEAT, filters.heat)):
@@ -92,7 +94,20 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
 
 def topics_of(topics: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """The topic rows of the given articles."""
-    return topics[topics[s.DOC_ID].isin(articles[s.DOC_ID])]
+    return topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
+
+
+def member_of(column: pd.Series, values: pd.Series) -> pd.Series:
+    """Which entries of a text column appear in `values` (a fast `Series.isin` for ids)."""
+    try:
+        array = pa.array(column)
+        value_set = pa.array(values)
+        if value_set.type != array.type:
+            value_set = value_set.cast(array.type)
+        hits = pc.is_in(array, value_set=value_set)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return column.isin(values)
+    return pd.Series(hits.to_numpy(zero_copy_only=False), index=column.index, dtype=bool)
 
 
 def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters:

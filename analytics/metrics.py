@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as s
+from analytics.filters import member_of
 
 # Output column names shared by several metrics.
 PERIOD = "period"
@@ -31,6 +34,7 @@ CHANGE = "change"
 TOPICS_TEXT = "topics"
 
 OTHER = "Other"
+NONE = "(none)"
 ALL_ARTICLES = "All articles"
 GRANULARITIES = {"day": "D", "week": "W-SUN", "month": "M"}
 SPLITS = (None, "provider", "topic", "category")
@@ -74,23 +78,23 @@ def volume(
     mentions. `rolling_mean` is the mean count over the last `rolling` periods (NA if off).
     """
     dated = articles[articles[s.PUBLISHED_AT].notna()]
-    keyed = _grouped_rows(dated, topics, split, top_n)
-    if keyed.empty:
+    stamps, labels = _grouped_rows(dated, topics, split, top_n)
+    if len(labels) == 0:
         return _empty(PERIOD, GROUP, COUNT, SHARE, ROLLING)
-    keyed[PERIOD] = periods(keyed[s.PUBLISHED_AT], granularity)
-    counts = keyed.groupby([PERIOD, GROUP], observed=True).size()
+    starts = periods(stamps, granularity)
+    counts = pd.DataFrame({PERIOD: starts.to_numpy(), GROUP: labels.codes}).groupby([PERIOD, GROUP]).size()
     grid = pd.MultiIndex.from_product(
-        [_period_range(keyed[PERIOD], granularity), _group_order(keyed[GROUP])], names=[PERIOD, GROUP]
+        [_period_range(starts, granularity), range(len(labels.categories))], names=[PERIOD, GROUP]
     )
     frame = counts.reindex(grid, fill_value=0).rename(COUNT).reset_index()
     frame[COUNT] = frame[COUNT].astype("int64")
+    frame[GROUP] = pd.Series(labels.categories.to_numpy(dtype=object)[frame[GROUP].to_numpy()], dtype=str)
     totals = frame.groupby(PERIOD)[COUNT].transform("sum")
     frame[SHARE] = (frame[COUNT] / totals.where(totals > 0)).fillna(0.0)
     if rolling:
         frame[ROLLING] = frame.groupby(GROUP, sort=False)[COUNT].transform(lambda c: c.rolling(rolling, min_periods=1).mean())
     else:
         frame[ROLLING] = np.nan
-    frame[GROUP] = frame[GROUP].astype(str)
     return frame
 
 
@@ -136,16 +140,23 @@ def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
 
     Symmetric, and the diagonal holds each topic's own article count.
     """
-    rows = topics[topics[s.DOC_ID].isin(articles[s.DOC_ID])]
-    top = rows[s.TOPIC].value_counts().head(top_n).index.astype(str).tolist()
+    rows = topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
+    labels = top_labels(rows[s.TOPIC], top_n)
+    top = list(labels.categories[: min(top_n, len(labels.categories))])
     if not top:
         return _empty(TOPIC_A, TOPIC_B, ARTICLES)
-    rows = rows[rows[s.TOPIC].isin(top)]
-    matrix = pd.crosstab(rows[s.DOC_ID], rows[s.TOPIC].astype(str)).reindex(columns=top, fill_value=0)
-    matrix = (matrix > 0).astype("int64")
-    pairs = matrix.T @ matrix
-    pairs.index.name, pairs.columns.name = TOPIC_A, TOPIC_B
-    return pairs.stack().rename(ARTICLES).reset_index().astype({ARTICLES: "int64"})
+    keep = labels.codes < len(top)
+    docs, _ = pd.factorize(rows[s.DOC_ID].to_numpy()[keep])
+    onehot = np.zeros((int(docs.max()) + 1 if len(docs) else 0, len(top)), dtype=np.int32)
+    onehot[docs, labels.codes[keep]] = 1
+    pairs = (onehot.T @ onehot).astype("int64")
+    return pd.DataFrame(
+        {
+            TOPIC_A: pd.Series(np.repeat(top, len(top)), dtype=str),
+            TOPIC_B: pd.Series(np.tile(top, len(top)), dtype=str),
+            ARTICLES: pairs.ravel(),
+        }
+    )
 
 
 def quality_heat(articles: pd.DataFrame) -> pd.DataFrame:
@@ -209,17 +220,22 @@ def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | No
     ordered = articles.sort_values([s.HEAT, s.QUALITY, s.PUBLISHED_AT], ascending=False, na_position="last", kind="stable")
     if limit is not None:
         ordered = ordered.head(limit)
-    joined = (
-        topics[topics[s.DOC_ID].isin(ordered[s.DOC_ID])]
-        .assign(**{s.TOPIC: lambda t: t[s.TOPIC].astype(str)})
-        .groupby(s.DOC_ID, sort=False)[s.TOPIC]
-        .agg("; ".join)
-    )
+    joined = joined_topics(topics[member_of(topics[s.DOC_ID], ordered[s.DOC_ID])])
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
     stories = ordered[columns].reset_index(drop=True)
     stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).fillna("").astype(s.STRING))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
     return stories
+
+
+def joined_topics(topics: pd.DataFrame) -> pd.Series:
+    """Each article's topics joined by "; " in their written order, indexed by doc_id."""
+    names = pa.array(topics[s.TOPIC].astype(str)).cast(pa.string())
+    table = pa.table({s.DOC_ID: pa.array(topics[s.DOC_ID]), s.TOPIC: names})
+    grouped = table.group_by(s.DOC_ID, use_threads=False).aggregate([(s.TOPIC, "list")])
+    text = pc.binary_join(grouped[f"{s.TOPIC}_list"], "; ")
+    index = grouped[s.DOC_ID].to_numpy(zero_copy_only=False)
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
 def articles_behind(
@@ -245,7 +261,7 @@ def articles_behind(
                 docs = topics.loc[~values.isin(top_groups), s.DOC_ID]
             else:
                 docs = topics.loc[values == group, s.DOC_ID]
-            rows = rows[rows[s.DOC_ID].isin(docs)]
+            rows = rows[member_of(rows[s.DOC_ID], docs)]
         else:
             values = rows[column].astype(str)
             rows = rows[~values.isin(top_groups)] if group == OTHER and top_groups else rows[values == group]
@@ -253,7 +269,7 @@ def articles_behind(
 
 
 def _headline(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, float]:
-    topic_count = topics.loc[topics[s.DOC_ID].isin(articles[s.DOC_ID]), s.TOPIC].nunique()
+    topic_count = topics.loc[member_of(topics[s.DOC_ID], articles[s.DOC_ID]), s.TOPIC].nunique()
     return {
         "Articles": len(articles),
         "Outlets": articles[s.PROVIDER_DOMAIN].nunique(),
@@ -267,30 +283,42 @@ def _split_column(split: str) -> str:
     return {"provider": s.PROVIDER_NAME, "topic": s.TOPIC, "category": s.CATEGORY}[split]
 
 
-def _grouped_rows(dated: pd.DataFrame, topics: pd.DataFrame | None, split: str | None, top_n: int) -> pd.DataFrame:
-    """One row per counted item with `published_at` and `group` (top N groups, the rest Other)."""
+def _grouped_rows(
+    dated: pd.DataFrame, topics: pd.DataFrame | None, split: str | None, top_n: int
+) -> tuple[pd.Series, pd.Categorical]:
+    """Each counted item's publication time and its group (top N groups, the rest Other)."""
     if split is None:
-        return pd.DataFrame({s.PUBLISHED_AT: dated[s.PUBLISHED_AT], GROUP: ALL_ARTICLES})
+        labels = pd.Categorical.from_codes(np.zeros(len(dated), dtype=np.int64), categories=[ALL_ARTICLES])
+        return dated[s.PUBLISHED_AT], labels
     if split == "topic":
         if topics is None:
             raise ValueError("split='topic' needs the topics frame")
         rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[[s.DOC_ID, s.PUBLISHED_AT]], on=s.DOC_ID)
-        values = rows[s.TOPIC].astype(str)
-    elif split in ("provider", "category"):
-        rows = dated
-        values = rows[_split_column(split)].astype(str).replace("<NA>", "(none)")
-        values = values.where(rows[_split_column(split)].notna(), "(none)")
-    else:
-        raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
-    top = values.value_counts().head(top_n).index
-    group = values.where(values.isin(top), OTHER)
-    return pd.DataFrame({s.PUBLISHED_AT: rows[s.PUBLISHED_AT].to_numpy(), GROUP: group.to_numpy()})
+        return rows[s.PUBLISHED_AT], top_labels(rows[s.TOPIC], top_n)
+    if split in ("provider", "category"):
+        return dated[s.PUBLISHED_AT], top_labels(dated[_split_column(split)], top_n)
+    raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
 
 
-def _group_order(groups: pd.Series) -> list[str]:
-    """Groups largest first, with Other last."""
-    order = groups.value_counts().index.tolist()
-    return [g for g in order if g != OTHER] + ([OTHER] if OTHER in order else [])
+def top_labels(values: pd.Series, top_n: int) -> pd.Categorical:
+    """Values as categories: the `top_n` most frequent (largest first, ties by name), the rest Other.
+
+    Missing values count as "(none)". Works on category codes, so it stays fast on millions of rows.
+    """
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    if cat.isna().any():
+        cat = (cat.cat.add_categories([NONE]) if NONE not in cat.cat.categories else cat).fillna(NONE)
+    counts = cat.value_counts(sort=False)
+    ranked = sorted(((int(n), str(name)) for name, n in counts.items() if n > 0), key=lambda item: (-item[0], item[1]))
+    top = [name for _, name in ranked[:top_n]]
+    names = top + ([_other_label(top)] if len(ranked) > top_n else [])
+    position = {name: index for index, name in enumerate(top)}
+    lookup = np.array([position.get(name, len(top)) for name in cat.cat.categories.astype(str)], dtype=np.int64)
+    return pd.Categorical.from_codes(lookup[cat.cat.codes.to_numpy()], categories=names)
+
+
+def _other_label(top: list[str]) -> str:
+    return OTHER if OTHER not in top else f"{OTHER} (rest)"
 
 
 def _period_range(values: pd.Series, granularity: str) -> pd.DatetimeIndex:

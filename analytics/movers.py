@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import schema as s
+from analytics.filters import member_of
 
 GROUP = "group"
 COUNT = "count"
@@ -59,7 +60,7 @@ def movers(
 
 def _counts(articles: pd.DataFrame, topics: pd.DataFrame, by: str) -> pd.Series:
     if by == "topic":
-        rows = topics[topics[s.DOC_ID].isin(articles[s.DOC_ID])]
+        rows = topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
         return rows[s.TOPIC].astype(str).value_counts()
     if by == "provider":
         return articles[s.PROVIDER_NAME].astype(str).value_counts()

@@ -131,7 +131,7 @@ def test_report_writes_one_html_file_named_by_period(write, tmp_path, capsys):
     out.mkdir()
     assert main(["report", str(tmp_path), "--provider", "example-news.test", "--compare", "none", "-o", str(out)]) == 0
     page = (out / "report_2026-03-01_2026-03-03.html").read_text(encoding="utf-8")
-    assert "outlets: example-news.test" in page and "no comparison" in page
+    assert "outlets: Example News" in page and "no comparison" in page
     assert "&#39;=HYPERLINK(" not in page and "=HYPERLINK(&#34;http://evil.test&#34;)" in page
     assert capsys.readouterr().out == f"wrote the report to {out / 'report_2026-03-01_2026-03-03.html'}\n"
 
