@@ -1,0 +1,138 @@
+"""Compare A vs B: two filter sets over the same corpus, side by side, with the difference computed.
+
+A `Comparison` names two `Filters` values; each output frame holds A's numbers, B's numbers and
+`difference` = A − B, so nobody has to subtract by eye.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from analytics import metrics as m
+from analytics import schema as s
+from analytics.filters import Filters, filter_articles, outlet_names, previous_period, topics_of
+
+STEP = "step"
+PERIOD_A = "period_a"
+PERIOD_B = "period_b"
+COUNT_A = "count_a"
+COUNT_B = "count_b"
+SHARE_A = "share_a"
+SHARE_B = "share_b"
+VALUE_A = "value_a"
+VALUE_B = "value_b"
+DIFFERENCE = "difference"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two filter sets to compare, with the labels a reader sees."""
+
+    a: Filters
+    b: Filters
+    label_a: str = "A"
+    label_b: str = "B"
+
+
+def outlets_vs_rest(articles: pd.DataFrame, base: Filters, outlets: Sequence[str], *, label: str | None = None) -> Comparison:
+    """The chosen outlets (domains) against every other outlet, both within the base filters."""
+    within = base.providers or tuple(articles[s.PROVIDER_DOMAIN].dropna().astype(str).unique())
+    rest = tuple(sorted(d for d in within if d not in set(outlets)))
+    names = outlet_names(articles)
+    label = label or ", ".join(names.get(d, d) for d in outlets)
+    # An empty providers tuple means "every outlet", so "nobody else" needs an impossible domain.
+    return Comparison(replace(base, providers=tuple(outlets)), replace(base, providers=rest or ("",)), label, "All other outlets")
+
+
+def period_vs_previous(base: Filters, data_start: date, data_end: date) -> Comparison:
+    """The selected dates (or all data) against the period of equal length just before."""
+    start, end = base.start or data_start, base.end or data_end
+    current = replace(base, start=start, end=end)
+    before = previous_period(current, data_start, data_end)
+    return Comparison(current, before, f"{start} to {end}", f"{before.start} to {before.end}")
+
+
+def month_vs_previous(base: Filters, month: date) -> Comparison:
+    """The calendar month containing `month` against the calendar month before it."""
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    previous_last = first - timedelta(days=1)
+    previous_first = previous_last.replace(day=1)
+    return Comparison(
+        replace(base, start=first, end=last),
+        replace(base, start=previous_first, end=previous_last),
+        f"{first:%B %Y}",
+        f"{previous_first:%B %Y}",
+    )
+
+
+def compare_volume(
+    articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, *, granularity: str = "week"
+) -> pd.DataFrame:
+    """Articles per period for A and B, aligned period by period from each side's start.
+
+    Columns: `step, period_a, period_b, count_a, count_b, difference`. When both sides cover
+    the same dates `period_a == period_b`; for "this month vs last month" step 0 is each
+    month's first day (or week). A side shorter than the other has NA past its own end.
+    """
+    sides = [_period_counts(articles, topics, f, granularity) for f in (comparison.a, comparison.b)]
+    steps = max(len(counts) for counts in sides)
+    frame = pd.DataFrame({STEP: np.arange(steps, dtype="int64")})
+    for (period, count), counts in zip(((PERIOD_A, COUNT_A), (PERIOD_B, COUNT_B)), sides):
+        frame[period] = pd.Series(counts.index, dtype="datetime64[us]").reindex(frame.index)
+        frame[count] = pd.Series(counts.to_numpy(), dtype="Int64").reindex(frame.index)
+    frame[DIFFERENCE] = frame[COUNT_A] - frame[COUNT_B]
+    return frame[[STEP, PERIOD_A, PERIOD_B, COUNT_A, COUNT_B, DIFFERENCE]]
+
+
+def compare_topics(
+    articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, *, top_n: int | None = None
+) -> pd.DataFrame:
+    """Each topic's share of topic mentions in A and in B, biggest difference first.
+
+    Columns: `topic, count_a, count_b, share_a, share_b, difference`; `difference` is in
+    share points (0.05 = 5 points more of A's coverage than of B's). An article with several
+    topics counts once for each, as in the topic mix.
+    """
+    counts = [topics_of(topics, filter_articles(articles, topics, f))[s.TOPIC].astype(str).value_counts() for f in (comparison.a, comparison.b)]
+    frame = pd.concat(counts, axis=1, keys=[COUNT_A, COUNT_B]).fillna(0).astype("int64")
+    frame.index.name = s.TOPIC
+    frame = frame.reset_index()
+    for count, share in ((COUNT_A, SHARE_A), (COUNT_B, SHARE_B)):
+        total = frame[count].sum()
+        frame[share] = frame[count] / total if total else 0.0
+    frame[DIFFERENCE] = frame[SHARE_A] - frame[SHARE_B]
+    frame = frame.assign(_size=frame[DIFFERENCE].abs()).sort_values(["_size", s.TOPIC], ascending=[False, True])
+    frame = frame.drop(columns="_size").reset_index(drop=True)
+    frame[s.TOPIC] = frame[s.TOPIC].astype(str)
+    return frame.head(top_n) if top_n is not None else frame
+
+
+def compare_quality(articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """The quality-vs-heat summary for A and for B: `metric, value_a, value_b, difference`.
+
+    Rows as in `metrics.quality_heat_summary` (counts with and without scores, medians,
+    Spearman correlation, articles per quadrant), each side's quadrants split at its own medians.
+    """
+    a, b = (m.quality_heat_summary(filter_articles(articles, topics, f)) for f in (comparison.a, comparison.b))
+    frame = pd.DataFrame({m.METRIC: a[m.METRIC], VALUE_A: a[m.VALUE], VALUE_B: b[m.VALUE].to_numpy()})
+    frame[DIFFERENCE] = frame[VALUE_A] - frame[VALUE_B]
+    return frame
+
+
+def _period_counts(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters, granularity: str) -> pd.Series:
+    """Articles per period over the side's whole date range (the data's range where unset), zeros kept."""
+    rows = filter_articles(articles, topics, filters)
+    dates = articles[s.PUBLISHED_AT].dropna()
+    if dates.empty:
+        return pd.Series(dtype="int64")
+    start = pd.Timestamp(filters.start) if filters.start else dates.min().tz_convert(None)
+    end = pd.Timestamp(filters.end) if filters.end else dates.max().tz_convert(None)
+    grid = pd.period_range(start, end, freq=m.GRANULARITIES[granularity]).start_time
+    counts = m.periods(rows[s.PUBLISHED_AT].dropna(), granularity).value_counts()
+    return counts.reindex(grid, fill_value=0).astype("int64")

@@ -1,0 +1,105 @@
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analytics import compare as cmp
+from analytics import metrics as m
+from analytics import schema as s
+from analytics.filters import Filters
+
+from frames import articles_frame, topics_frame
+
+A = articles_frame([
+    {s.PUBLISHED_AT: "2026-02-03T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 80.0, s.HEAT: 10.0},  # d0
+    {s.PUBLISHED_AT: "2026-02-20T10:00", s.PROVIDER_NAME: "Beta", s.QUALITY: 40.0, s.HEAT: 30.0},  # d1
+    {s.PUBLISHED_AT: "2026-03-02T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 60.0, s.HEAT: 20.0},  # d2
+    {s.PUBLISHED_AT: "2026-03-03T10:00", s.PROVIDER_NAME: "Alpha"},  # d3
+    {s.PUBLISHED_AT: "2026-03-30T10:00", s.PROVIDER_NAME: "Gamma", s.QUALITY: 20.0, s.HEAT: 90.0},  # d4
+])
+T = topics_frame([("d0", "AI"), ("d1", "AI"), ("d1", "Chips"), ("d2", "AI"), ("d3", "Chips"), ("d4", "Policy")])
+
+
+def test_outlets_vs_rest_splits_the_outlets():
+    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
+    assert pair.a.providers == ("alpha.test",) and pair.b.providers == ("beta.test", "gamma.test")
+    assert (pair.label_a, pair.label_b) == ("Alpha", "All other outlets")
+    within = cmp.outlets_vs_rest(A, Filters(providers=("alpha.test", "beta.test")), ["alpha.test"], label="Us")
+    assert within.b.providers == ("beta.test",) and within.label_a == "Us"
+    alone = cmp.outlets_vs_rest(A, Filters(providers=("alpha.test",)), ["alpha.test"])
+    assert cmp.compare_volume(A, T, alone, granularity="month")[cmp.COUNT_B].sum() == 0  # nobody else, not everybody
+
+
+def test_month_vs_previous_and_period_vs_previous():
+    pair = cmp.month_vs_previous(Filters(), date(2026, 3, 17))
+    assert (pair.a.start, pair.a.end, pair.b.start, pair.b.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28))
+    assert (pair.label_a, pair.label_b) == ("March 2026", "February 2026")
+    january = cmp.month_vs_previous(Filters(), date(2026, 1, 5))
+    assert (january.b.start, january.b.end) == (date(2025, 12, 1), date(2025, 12, 31))
+    week = cmp.period_vs_previous(Filters(start=date(2026, 3, 2), end=date(2026, 3, 8)), date(2026, 1, 1), date(2026, 3, 31))
+    assert (week.b.start, week.b.end) == (date(2026, 2, 23), date(2026, 3, 1))
+    everything = cmp.period_vs_previous(Filters(), date(2026, 3, 1), date(2026, 3, 31))
+    assert (everything.a.start, everything.b.start, everything.b.end) == (date(2026, 3, 1), date(2026, 1, 29), date(2026, 2, 28))
+
+
+def test_compare_volume_same_dates():
+    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
+    months = pd.to_datetime(["2026-02-01", "2026-03-01"]).as_unit("us")
+    expected = pd.DataFrame(
+        {
+            cmp.STEP: np.array([0, 1], dtype="int64"),
+            cmp.PERIOD_A: months,
+            cmp.PERIOD_B: months,
+            cmp.COUNT_A: pd.array([1, 2], dtype="Int64"),
+            cmp.COUNT_B: pd.array([1, 1], dtype="Int64"),
+            cmp.DIFFERENCE: pd.array([0, 1], dtype="Int64"),
+        }
+    )
+    assert_frame_equal(cmp.compare_volume(A, T, pair, granularity="month"), expected)
+
+
+def test_compare_volume_aligns_this_month_with_last_month_day_by_day():
+    frame = cmp.compare_volume(A, T, cmp.month_vs_previous(Filters(), date(2026, 3, 1)), granularity="day")
+    assert len(frame) == 31
+    assert frame[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and frame[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-02-01")
+    assert frame[cmp.COUNT_A].iloc[[1, 2, 29]].tolist() == [1, 1, 1]  # 2, 3 and 30 March
+    assert frame[cmp.COUNT_B].iloc[[2, 19]].tolist() == [1, 1]  # 3 and 20 February
+    assert frame[cmp.COUNT_B].iloc[28:].isna().all() and frame[cmp.PERIOD_B].iloc[28:].isna().all()  # February has 28 days
+    assert frame[cmp.DIFFERENCE].iloc[2] == 0 and frame[cmp.DIFFERENCE].iloc[1] == 1
+    assert frame[cmp.COUNT_A].sum() == 3 and frame[cmp.COUNT_B].sum() == 2
+
+
+def test_compare_topics_shares_of_mentions():
+    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
+    expected = pd.DataFrame(
+        {
+            s.TOPIC: ["AI", "Policy", "Chips"],
+            cmp.COUNT_A: [2, 0, 1],
+            cmp.COUNT_B: [1, 1, 1],
+            cmp.SHARE_A: [2 / 3, 0.0, 1 / 3],
+            cmp.SHARE_B: [1 / 3, 1 / 3, 1 / 3],
+            cmp.DIFFERENCE: [1 / 3, -1 / 3, 0.0],
+        }
+    ).astype({s.TOPIC: "str"})
+    assert_frame_equal(cmp.compare_topics(A, T, pair), expected)
+    assert cmp.compare_topics(A, T, pair, top_n=1)[s.TOPIC].tolist() == ["AI"]
+
+
+def test_compare_quality_puts_both_summaries_side_by_side():
+    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
+    frame = cmp.compare_quality(A, T, pair).set_index(m.METRIC)
+    assert frame.loc["Articles with both scores"].tolist() == [2.0, 2.0, 0.0]
+    assert frame.loc["Articles without both scores"].tolist() == [1.0, 0.0, 1.0]
+    assert frame.loc["Median quality", cmp.VALUE_A] == 70.0 and frame.loc["Median quality", cmp.VALUE_B] == 30.0
+    assert frame.loc["Median quality", cmp.DIFFERENCE] == 40.0
+    assert frame.index.tolist() == m.quality_heat_summary(A)[m.METRIC].tolist()
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+def test_when_b_is_everything_its_volume_matches_the_volume_metric(granularity):
+    pair = cmp.Comparison(Filters(providers=("alpha.test",)), Filters())
+    frame = cmp.compare_volume(A, T, pair, granularity=granularity)
+    assert frame[cmp.COUNT_B].tolist() == m.volume(A, granularity=granularity)[m.COUNT].tolist()
+    assert (frame[cmp.DIFFERENCE] <= 0).all()
