@@ -69,7 +69,12 @@ class Listing:
     trusted: bool  # False when the folders cannot vouch for the listing (symlinks, racy times)
 
     def still_current(self, paths: tuple[str, ...]) -> bool:
-        """Whether listing the folders again would give the same files (no folder changed)."""
+        """Whether listing the folders again would give the same files (no folder changed).
+
+        This holds while discovery decides by names and entry types only: adding, removing or
+        renaming an entry changes its folder's mtime, and links (whose targets can change
+        unseen) make a listing untrusted from the start.
+        """
         if not self.trusted or self.roots != [_root_identity(p) for p in paths]:
             return False
         return all(_folder_fingerprint(folder) == known for folder, known in self.folders.items())
