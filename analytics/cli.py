@@ -16,7 +16,7 @@ from analytics.cache import clear_cache, default_cache_dir
 from analytics.corpus import Corpus, load_corpus
 from analytics.export import TABLES, export_csv, export_table, provenance_of
 from analytics.filters import Filters, resolve_providers, resolve_topics
-from analytics.generate import generate_corpus, write_odd_documents
+from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.progress import ProgressLine
 from analytics.report import COMPARE_CHOICES, report_html, report_name
 
@@ -140,7 +140,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     body = (1, 1) if args.short_bodies else (12, 20)
     written = generate_corpus(args.out_dir, args.docs, seed=args.seed, body_paragraphs=body)
     if args.odd_files:
-        written += write_odd_documents(Path(args.out_dir) / "odd")
+        written += write_odd_documents(Path(args.out_dir) / "odd") + [write_annotations(args.out_dir)]
     print(f"wrote {len(written)} files under {args.out_dir}")
     return 0
 

@@ -306,6 +306,22 @@ _ODD_DOCUMENTS: dict[str, bytes] = {
 }
 
 
+SAMPLE_ANNOTATIONS = """date,label,topic
+2024-03-18,Spring product launches,
+2024-11-05,Election day,Policy
+2025-06-02,Budget week,
+2026-02-10,New chip export rules,Chips
+next Tuesday,A note whose date cannot be read,
+"""
+
+
+def write_annotations(out_dir: str | Path) -> Path:
+    """Write a small `annotations.csv` of editors' dated notes (one row deliberately unreadable)."""
+    path = Path(out_dir) / "annotations.csv"
+    path.write_text(SAMPLE_ANNOTATIONS, encoding="utf-8")
+    return path
+
+
 def write_odd_documents(out_dir: str | Path) -> list[Path]:
     """Write a handful of deliberately odd files that show what the problems view reports."""
     out = Path(out_dir)

@@ -23,8 +23,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Data health"]
-CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 3, "Quality vs heat": 1}
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health"]
+CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 2}
 
 pytestmark = [
     pytest.mark.browser,
@@ -149,7 +149,7 @@ def test_upload_of_a_zip_loads_good_files_and_reports_escapes(page, tmp_path):
         "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => e.innerText.includes('Articles') && e.innerText.trim().endsWith('1'))",
         timeout=60_000,
     )
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=stTab]').length === 6", timeout=30_000)
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=stTab]').length === n", arg=len(VIEWS), timeout=30_000)
     page.get_by_role("tab", name="Data health").click()
     # The grid draws on a canvas; its cells are mirrored in an accessible table.
     page.locator("[role=gridcell]", has_text="feed.zip/../escape.md").first.wait_for(state="attached", timeout=30_000)

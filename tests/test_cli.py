@@ -40,8 +40,9 @@ def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
 
 def test_generate_writes_documents(tmp_path, capsys):
     assert main(["generate", str(tmp_path), "--docs", "25", "--seed", "3", "--odd-files"]) == 0
-    assert "wrote 35 files" in capsys.readouterr().out
+    assert "wrote 36 files" in capsys.readouterr().out
     assert len(list(tmp_path.rglob("*.md"))) == 34
+    assert (tmp_path / "annotations.csv").exists()
 
 
 def test_module_entry_point(tmp_path):

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -37,7 +39,10 @@ def test_runs_on_the_sample_data(monkeypatch, sample):
     assert not app.exception
     assert kpi(app, "Articles") == f"{sample.loaded:,}"
     assert kpi(app, "Files seen") == f"{sample.files_seen:,}"
-    assert [tab.label for tab in app.tabs] == ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Data health"]
+    assert [tab.label for tab in app.tabs] == [
+        "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health",
+    ]
+    assert not app.error
 
 
 def test_changing_a_filter_changes_the_kpis(monkeypatch, sample):
@@ -84,3 +89,35 @@ def test_hostile_titles_are_shown_as_text(monkeypatch, write, tmp_path):
     assert "<img" not in "".join(md.value for md in app.markdown)
     stories = app.dataframe[0].value if app.dataframe else None
     assert stories is not None
+
+
+def chart_titles(app: AppTest) -> list[str]:
+    return [json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "") for chart in app.get("plotly_chart")]
+
+
+def test_counting_stories_instead_of_articles(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch)
+    assert "Articles per month" in chart_titles(app)
+    app.sidebar.segmented_control(key="count").set_value("stories").run()
+    assert not app.exception
+    assert "Stories per month" in chart_titles(app)
+
+
+def test_compare_views_run(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch, cmp="period")
+    assert not app.exception
+    app.radio(key="cmp").set_value("outlets").run()
+    assert not app.exception
+    assert app.multiselect(key="cmp_outlets").value == ["dailyledger.example"]
+
+
+def test_bad_annotation_rows_are_reported(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch)
+    assert any("annotations file could not be used" in w.value for w in app.warning)
+
+
+def test_changes_view_respects_the_minimum_count(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch, dates=["2026-09-01", "2026-10-29"])
+    assert not app.exception
+    app.slider(key="min_count").set_value(15).run()
+    assert not app.exception

@@ -1,0 +1,43 @@
+"""A workspace: a loaded corpus with what the insight views need beside it (stories, notes)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.annotations import ANNOTATION_DTYPES, read_annotations
+from analytics.corpus import Corpus, ProgressCallback, load_corpus, problems_frame
+from analytics.schema import empty_frame
+from analytics.stories import story_ids
+
+
+@dataclass
+class Workspace:
+    """The corpus, each article's story, and the editors' dated notes found beside the data."""
+
+    corpus: Corpus
+    story_map: pd.DataFrame
+    notes: pd.DataFrame
+    note_problems: pd.DataFrame
+
+
+def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool = True) -> Workspace:
+    """Load the documents under the paths, group them into stories and read any annotations."""
+    corpus = load_corpus(*paths, progress=progress, cache=cache)
+    return with_insights(corpus, paths)
+
+
+def with_insights(corpus: Corpus, paths: tuple[str | os.PathLike[str], ...] | list[str | os.PathLike[str]]) -> Workspace:
+    """A workspace around an already loaded corpus; notes are read from the folders among `paths`."""
+    frames, problems = [], []
+    for path in paths:
+        if Path(path).is_dir():
+            notes, found = read_annotations(path)
+            frames.append(notes)
+            problems.extend(found)
+    notes = pd.concat(frames, ignore_index=True) if frames else empty_frame(ANNOTATION_DTYPES)
+    return Workspace(corpus, story_ids(corpus.articles, corpus.related), notes, problems_frame(problems))
+
