@@ -54,6 +54,12 @@ def load(path: str, fingerprint_key: str) -> Workspace:
     return workspace
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def folder_fingerprint(path: str) -> str:
+    """The folder's fingerprint, re-taken at most every 30 s: one stat per file is slow on 100k files."""
+    return fingerprint(path)
+
+
 @st.cache_data(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
 def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     """The workspace of uploaded documents and .zip archives, unpacked safely into a private folder."""
@@ -399,7 +405,7 @@ def main() -> None:
         st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")
         return
     else:
-        ws = load(path, fingerprint(path))
+        ws = load(path, folder_fingerprint(path))
     corpus = ws.corpus
     if corpus.articles.empty:
         st.warning(f"No articles were loaded from {path}. Below is what was found.")
