@@ -12,6 +12,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -267,7 +268,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """fork while this process runs one Python thread (fast, and a caller's script is not run
     again); else the fork server, since forking a threaded process (the dashboard) can hang."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:  # macOS: fork is unsafe
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
