@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
     report.add_argument("-o", "--output", metavar="FILE", help="HTML file, or a folder (default: report_START_END.html here)")
     report.add_argument("--compare", choices=COMPARE_CHOICES, default="previous", help="compare with the period just before (default) or not at all")
+    report.add_argument("--compare-outlets", nargs="+", default=[], metavar="X", help="also compare these outlets (domains or names) with all the others")
     _add_filter_arguments(report)
     report.set_defaults(run=_run_report)
     return parser
@@ -107,6 +108,14 @@ def filters_from_args(args: argparse.Namespace, corpus: Corpus) -> Filters:
     except ValueError as error:
         raise UsageError(str(error)) from None
     return Filters(start=args.since, end=args.until, providers=providers, topics=topics, search=args.search)
+
+
+def _outlets(corpus: Corpus, wanted: Sequence[str]) -> tuple[str, ...]:
+    """The outlet domains meant by each wanted domain or outlet name."""
+    try:
+        return resolve_providers(corpus.articles, wanted)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _options(args: argparse.Namespace) -> m.MetricOptions:
@@ -169,7 +178,9 @@ def _run_report(args: argparse.Namespace) -> int:
     corpus = load_corpus(*args.paths)
     filters = filters_from_args(args, corpus)
     path = _output_path(args.output or ".", report_name(corpus, filters))
-    path.write_text(report_html(corpus, filters, _options(args), compare=args.compare), encoding="utf-8")
+    outlets = _outlets(corpus, args.compare_outlets)
+    html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
+    path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {path}")
     _note_problems(corpus)
     return 0

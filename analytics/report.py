@@ -6,29 +6,32 @@ title such as `<script>…` shows as text; only our own chart markup is marked s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from urllib.parse import urlsplit
 
 import pandas as pd
-import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from analytics import charts
+from analytics import compare as cmp
+from analytics import insight_charts as ic
 from analytics import metrics as m
 from analytics import movers as mv
+from analytics import report_insights as ri
 from analytics import schema as s
 from analytics.corpus import Corpus
 from analytics.export import file_name
 from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
+from analytics.report_format import embed, label_periods, number, period_text, trend, web_address
+from analytics.workspace import Workspace, with_insights
 
 PREVIOUS = "previous"
 COMPARE_CHOICES = (PREVIOUS, "none")
-_CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 _ENV = Environment(loader=PackageLoader("analytics", "templates"), autoescape=True, undefined=StrictUndefined)
-_ENV.filters["counted"] = lambda n, noun: f"{n:,} {noun}{'' if n == 1 else 's'}"
+_ENV.filters["counted"] = lambda n, noun, plural=None: f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def report_html(
@@ -37,11 +40,17 @@ def report_html(
     options: m.MetricOptions = m.MetricOptions(),
     *,
     compare: str = PREVIOUS,
+    compare_outlets: Sequence[str] = (),
     stories: int = 10,
     movers: int = 5,
+    workspace: Workspace | None = None,
     generated_at: datetime | None = None,
 ) -> str:
-    """The meeting report for the filtered articles, compared with the previous period unless compare="none"."""
+    """The meeting report for the filtered articles, compared with the previous period unless compare="none".
+
+    `compare_outlets` (domains) adds those outlets against the rest. Stories and editors' notes
+    come from `workspace` (the dashboard's), else from the corpus and its source folders.
+    """
     if compare not in COMPARE_CHOICES:
         raise ValueError(f"unknown comparison {compare!r}; choose one of {COMPARE_CHOICES}")
     a = filter_articles(corpus.articles, corpus.topics, filters)
@@ -50,22 +59,37 @@ def report_html(
     baseline = previous_period(filters, start, end) if compare == PREVIOUS and start and end else None
     before = filter_articles(corpus.articles, corpus.topics, baseline) if baseline else a.iloc[0:0]
     before_t = topics_of(corpus.topics, before)
+    ws = workspace or with_insights(corpus, corpus.sources)
+    story_map = ws.story_map
+    shown_notes = ri.notes_in_period(ws.notes, start, end, filters.topics)
+    dated = len(a) > 0 and start is not None and end is not None
+    found = ri.find_spikes(corpus, filters, start, end, options, story_map) if dated else ri.SpikeFindings({}, [])
+    colors = _colors(corpus)
+    comparisons = _comparisons(corpus, filters, start, end, previous=len(before) > 0, outlets=compare_outlets) if dated else []
     stamp = generated_at or datetime.now(timezone.utc)
     context = {
-        "title": f"Coverage report · {_period_text(start, end)}",
-        "period": _period_text(start, end),
+        "title": f"Coverage report · {period_text(start, end)}",
+        "period": period_text(start, end),
         "filters": replace(filters, start=None, end=None).describe(outlet_names(corpus.articles)),
-        "baseline": _period_text(baseline.start, baseline.end) if baseline else None,
+        "baseline": period_text(baseline.start, baseline.end) if baseline else None,
         "compared": len(before) > 0,
         "sources": corpus.sources,
         "generated": f"{stamp.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "selected": len(a),
         "loaded": corpus.loaded,
+        "granularity": options.granularity,
+        "spike_options": ri.SPIKE_OPTIONS,
         "kpis": _kpis(m.kpis(a, t, before, before_t)) if len(a) else [],
-        "charts": _charts(a, t, options, _colors(corpus)) if len(a) else [],
-        "stories": _stories(m.top_stories(a, t, limit=stories)),
+        "charts": _charts(a, t, options, colors, found, shown_notes, filters.topics) if len(a) else [],
+        "spikes": found.rows,
+        "spikes_not_shown": found.not_shown,
+        "stories": ri.story_section(a, corpus, story_map, colors, limit=stories) if len(a) else None,
+        "articles": _articles(m.top_stories(a, t, limit=stories)),
         "movers": _movers(a, t, before, before_t, movers) if len(before) else [],
-        "health": _health(corpus, a),
+        "comparisons": [ri.comparison_section(corpus.articles, corpus.topics, c, name, options) for name, c in comparisons],
+        "concentration": ri.concentration_rows(a, t, top_n=options.top_n),
+        "notes": ri.note_rows(shown_notes),
+        "health": _health(corpus, a, ws.note_problems),
         "plotly_js": Markup(get_plotlyjs()),
     }
     return _ENV.get_template("report.html").render(context)
@@ -76,62 +100,70 @@ def report_name(corpus: Corpus, filters: Filters) -> str:
     return file_name("report", *selected_period(filters, corpus.articles), "html")
 
 
-def _charts(a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict[str, str]) -> list[tuple[str, Markup]]:
-    """The four core charts, as (anchor, embeddable markup without plotly.js)."""
+def _comparisons(
+    corpus: Corpus, filters: Filters, start: date, end: date, *, previous: bool, outlets: Sequence[str]
+) -> list[tuple[str, cmp.Comparison]]:
+    """The A vs B pairs asked for: this period against the one before, and the chosen outlets against the rest."""
+    pairs = []
+    if previous:
+        pairs.append(("previous", replace(cmp.period_vs_previous(filters, start, end), label_a="This period", label_b="Previous period")))
+    if outlets:
+        pairs.append(("outlets", cmp.outlets_vs_rest(corpus.articles, replace(filters, start=start, end=end), outlets)))
+    return pairs
+
+
+def _charts(
+    a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict[str, str],
+    spikes: ri.SpikeFindings, notes: pd.DataFrame, topics: tuple[str, ...],
+) -> list[tuple[str, Markup]]:
+    """The four core charts, as (anchor, embeddable markup without plotly.js); spikes and notes on the time charts."""
     points = m.quality_heat(a)
+    mix = m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n)
+    volume = charts.volume_figure(
+        m.volume(a, t, granularity=o.granularity, rolling=o.rolling), colors=colors, title=f"Articles per {o.granularity}"
+    )
+    topic_mix = charts.topic_mix_figure(mix, colors=colors)
+    # Notes are already cut to the report's period: a note late in the last month is still drawn.
+    ic.add_annotation_lines(ic.add_spike_markers(volume, _spikes_of(spikes, None)), notes, topics=topics or None, within_data=False)
+    ic.add_annotation_lines(ic.add_spike_markers(topic_mix, _spikes_of(spikes, "topic")), notes, topics=mix[m.GROUP].unique(), within_data=False)
     figures = {
-        "volume": charts.volume_figure(
-            m.volume(a, t, granularity=o.granularity, rolling=o.rolling), colors=colors, title=f"Articles per {o.granularity}"
-        ),
+        "volume": volume,
         "outlets": charts.provider_share_figure(m.provider_share(a, top_n=o.top_n), colors=colors),
-        "topic-mix": charts.topic_mix_figure(m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n), colors=colors),
+        "topic-mix": topic_mix,
         "quality-heat": charts.quality_heat_figure(points, unscored=len(a) - len(points)),
     }
     for name in ("volume", "topic-mix"):
-        _label_periods(figures[name], o.granularity)
-    return [(name, _embed(figure, name)) for name, figure in figures.items()]
+        label_periods(figures[name], o.granularity)
+    return [(name, embed(figure, name)) for name, figure in figures.items()]
 
 
-def _label_periods(figure: go.Figure, granularity: str) -> None:
-    """Ticks at period starts named like the period ("Mar 2026"), not plotly's fortnightly guesses."""
-    figure.update_xaxes(tickformat={"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b"}[granularity])
-    starts = sorted({x for trace in figure.data for x in (trace.x if trace.x is not None else ())})
-    if granularity == "month" and 0 < len(starts) <= 18:
-        figure.update_xaxes(tickmode="array", tickvals=starts)
-
-
-def _embed(figure: go.Figure, name: str) -> Markup:
-    height = figure.layout.height or 420
-    markup = figure.to_html(
-        full_html=False, include_plotlyjs=False, config=_CHART_CONFIG, div_id=f"chart-{name}",
-        default_width="100%", default_height=f"{height}px",
-    )
-    return Markup(markup)  # plotly escapes the figure's JSON (`<`, `>`, `/`) inside its script
+def _spikes_of(found: ri.SpikeFindings, split: str | None) -> pd.DataFrame:
+    return found.by_series.get(split, pd.DataFrame(columns=[m.PERIOD, m.GROUP, m.COUNT]))
 
 
 def _kpis(frame: pd.DataFrame) -> list[dict]:
     return [
         {
             "label": row[m.METRIC],
-            "value": _number(row[m.VALUE]),
-            "previous": _number(row[m.PREVIOUS]),
+            "value": number(row[m.VALUE]),
+            "previous": number(row[m.PREVIOUS]),
             "change": "–" if pd.isna(row[m.CHANGE]) else f"{row[m.CHANGE]:+.0%}",
-            "trend": _trend(row[m.CHANGE], 0.005),
+            "trend": trend(row[m.CHANGE], 0.005),
         }
         for _, row in frame.iterrows()
     ]
 
 
-def _stories(frame: pd.DataFrame) -> list[dict]:
+def _articles(frame: pd.DataFrame) -> list[dict]:
     return [
         {
             "title": row[s.TITLE],
-            "url": row[s.WEB_URL] if _is_web_address(row[s.WEB_URL]) else None,
+            "url": web_address(row[s.WEB_URL]),
             "outlet": row[s.PROVIDER_NAME],
             "date": "–" if pd.isna(row[s.PUBLISHED_AT]) else f"{row[s.PUBLISHED_AT]:%Y-%m-%d}",
             "topics": row[m.TOPICS_TEXT],
-            "quality": _number(row[s.QUALITY]),
-            "heat": _number(row[s.HEAT]),
+            "quality": number(row[s.QUALITY]),
+            "heat": number(row[s.HEAT]),
         }
         for _, row in frame.iterrows()
     ]
@@ -150,7 +182,7 @@ def _movers(a: pd.DataFrame, t: pd.DataFrame, before: pd.DataFrame, before_t: pd
                 "before": f"{row[mv.PREVIOUS_SHARE]:.1%} ({row[mv.PREVIOUS_COUNT]:,})",
                 "change": f"{row[mv.CHANGE] * 100:+.1f} pts",
                 "status": row[mv.STATUS],
-                "trend": _trend(row[mv.CHANGE], 0.0),
+                "trend": trend(row[mv.CHANGE], 0.0),
             }
             for _, row in frame.iterrows()
         ]
@@ -158,7 +190,7 @@ def _movers(a: pd.DataFrame, t: pd.DataFrame, before: pd.DataFrame, before_t: pd
     return tables
 
 
-def _health(corpus: Corpus, a: pd.DataFrame) -> dict:
+def _health(corpus: Corpus, a: pd.DataFrame, note_problems: pd.DataFrame) -> dict:
     p = corpus.problems
     warnings = p[p[s.SEVERITY] == s.WARNING]
     errors = p[p[s.SEVERITY] == s.ERROR].drop_duplicates(s.PATH)
@@ -172,6 +204,11 @@ def _health(corpus: Corpus, a: pd.DataFrame) -> dict:
         "warning_files": warnings[s.PATH].nunique(),
         "undated": int(a[s.PUBLISHED_AT].isna().sum()),
         "skipped_files": [{"path": row[s.PATH], "message": row[s.MESSAGE]} for _, row in errors.head(5).iterrows()],
+        # Bad rows in the editors' notes files are reported like bad documents.
+        "note_problems": [
+            {"path": row[s.PATH], "line": None if pd.isna(row[s.LINE]) else int(row[s.LINE]), "severity": row[s.SEVERITY], "message": row[s.MESSAGE]}
+            for _, row in note_problems.iterrows()
+        ],
     }
 
 
@@ -180,32 +217,3 @@ def _colors(corpus: Corpus) -> dict[str, str]:
     outlets = corpus.articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist()
     topics = corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist()
     return charts.color_map(outlets + topics)
-
-
-def _period_text(start: date | None, end: date | None) -> str:
-    if not (start or end):
-        return "no dated articles"
-    if start and end and start == end:
-        return _day(start)
-    return f"{_day(start) if start else '…'} – {_day(end) if end else '…'}"
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _number(value: object) -> str:
-    if pd.isna(value):
-        return "–"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def _trend(change: object, tolerance: float) -> str:
-    if pd.isna(change) or abs(change) <= tolerance:
-        return "flat"
-    return "up" if change > 0 else "down"
-
-
-def _is_web_address(url: object) -> bool:
-    # Only http(s) links: a document's `javascript:` or `data:` address must not become a link.
-    return isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https")

@@ -7,8 +7,14 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
+from analytics import stories
+from analytics.annotations import read_annotations
+from analytics.cli import main
+from analytics.corpus import problems_frame
 from analytics.filters import Filters
+from analytics.metrics import MetricOptions
 from analytics.report import report_html, report_name
+from analytics.workspace import Workspace
 
 from conftest import article
 
@@ -56,7 +62,7 @@ def test_no_external_script_stylesheet_or_image_sources(page_html):
 def test_plotly_js_is_embedded_exactly_once(page_html):
     banner = get_plotlyjs()[:40]
     assert page_html.count(banner) == 1
-    assert page_html.count("Plotly.newPlot(") == 4
+    assert page_html.count("Plotly.newPlot(") == 6  # the four core charts and the two comparing with February
 
 
 def test_document_text_is_escaped(page_html):
@@ -157,12 +163,14 @@ def _open_offline(browser, path: Path):
 def test_report_renders_every_chart_offline(browser, tmp_path):
     corpus = load_corpus(ROOT / "sample_data")
     path = tmp_path / "report.html"
-    path.write_text(report_html(corpus, Filters(start=date(2026, 1, 1), end=date(2026, 3, 31))), encoding="utf-8")
+    weekly = MetricOptions(granularity="week")  # weeks show the spike markers and the spikes table
+    path.write_text(report_html(corpus, Filters(start=date(2026, 1, 1), end=date(2026, 3, 31)), weekly), encoding="utf-8")
     page, attempted, dialogs = _open_offline(browser, path)
+    assert page.locator("#spikes tbody tr").count() > 0
     rendered = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('svg.main-svg')).length")
-    assert rendered == 4
+    assert rendered == 7
     drawn = page.evaluate("Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')].map(p => [p.id, p.querySelectorAll('.point').length]))")
-    assert set(drawn) == {"chart-volume", "chart-outlets", "chart-topic-mix", "chart-quality-heat"}
+    assert set(drawn) == set(CHARTS) | {"chart-story-timeline", "chart-compare-previous-volume", "chart-compare-previous-topics"}
     assert all(points > 0 for points in drawn.values()), drawn  # bars and markers drawn, not just empty axes
     assert attempted == [] and dialogs == []
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
@@ -177,3 +185,193 @@ def test_hostile_text_stays_text_in_the_browser(browser, corpus, tmp_path):
     page, attempted, dialogs = _open_offline(browser, path)
     assert dialogs == [] and attempted == []
     assert page.get_by_text(HOSTILE_TITLE, exact=True).count() == 1
+
+
+# --- editorial insights in the report ----------------------------------------------------------
+
+
+def _outlet(name: str) -> dict:
+    return {"name": name.title(), "domain": f"{name}.test"}
+
+
+STORY_TITLE = "Ministers agree new chip export rules"
+HOSTILE_STORY = "<script>alert('story')</script> chip rules leak early"
+BACKGROUND = [
+    "Harbour dredging resumes", "Library hours extended", "Tram fares frozen", "Bridge repairs finish",
+    "Park reopens after storm", "Council budget debate", "School meals review", "Hospital wing opens",
+    "Museum night returns", "Cycle lanes planned",
+]
+STORY_OUTLETS = ["ledger", "herald", "courier", "post", "times", "wire", "gazette", "tribune"]
+ARCHIVE = {"title": "Chip rules in 2025", "webUrl": "https://archive.test/chips", "provider": _outlet("archive")}
+OUTSIDE = {"title": "Chip rules explained", "webUrl": "https://outside-wire.test/chips", "provider": {"name": "Outside Wire", "domain": "outside-wire.test"}}
+NOTES = "date,label,topic\n2026-03-10,Export rules announced,\n2026-03-11,<b>Chip</b> summit,Chips\nsoon,Unreadable note,\n2026-01-01,Outside the period,\n"
+DAYS = Filters(start=date(2026, 3, 9), end=date(2026, 3, 12))
+DAILY = MetricOptions(granularity="day")
+
+
+def _write_insight_corpus(write) -> None:
+    """One Ledger piece a day from 1 to 10 March, then a story run by eight outlets on the 11th (a spike)."""
+    for day, title in enumerate(BACKGROUND, 1):
+        write(f"bg-{day}.md", article(day, title=title, webUrl=f"https://ledger.test/bg-{day}", provider=_outlet("ledger"), topics=["Chips"]))
+    for hour, name in enumerate(STORY_OUTLETS):
+        fields = dict(title=STORY_TITLE, publishedDateTime=f"2026-03-11T{8 + hour:02d}:00:00Z", webUrl=f"https://{name}.test/chips", provider=_outlet(name), topics=["Chips"])
+        if name == "herald":  # another title, joined through its related link to the Ledger's article
+            fields.update(title="Chip export deal: ministers sign off", related=[{"title": STORY_TITLE, "webUrl": "https://ledger.test/chips", "provider": _outlet("ledger")}, OUTSIDE, ARCHIVE])
+        if name == "ledger":
+            fields.update(related=[OUTSIDE])
+        write(f"story-{name}.md", article(11, **fields))
+    write("weather-11.md", article(11, title="Heatwave warning for the weekend", webUrl="https://courier.test/heat", provider=_outlet("courier"), topics=["Weather"]))
+    for name in ("herald", "courier"):
+        write(f"leak-{name}.md", article(12, title=HOSTILE_STORY, webUrl=f"https://{name}.test/leak", provider=_outlet(name), topics=["Chips"]))
+    write("weather-12.md", article(12, title="Rain returns on Friday", webUrl="https://courier.test/rain", provider=_outlet("courier"), topics=["Weather"]))
+    write("annotations.csv", NOTES)
+    write("archive.md", article(1, title="Chip rules in 2025", publishedDateTime="2026-02-01T10:00:00Z", webUrl="https://archive.test/chips", provider=_outlet("archive")))
+
+
+@pytest.fixture
+def insight_corpus(write, tmp_path):
+    _write_insight_corpus(write)
+    return load_corpus(tmp_path)
+
+
+@pytest.fixture
+def insight_html(insight_corpus):
+    return report_html(insight_corpus, DAYS, DAILY, compare_outlets=("herald.test",), generated_at=datetime(2026, 4, 1, tzinfo=timezone.utc))
+
+
+def _section(page: str, name: str) -> str:
+    start = page.index(f'<section id="{name}">')
+    return page[start:page.index("</section>", start)]
+
+
+def _chart_script(page: str, name: str) -> str:
+    """The figure data of one chart: from its div to the end of its script."""
+    start = page.index(f'id="chart-{name}"')
+    return page[start:page.index("</script>", start)]
+
+
+def _flat(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_every_insight_section_is_present(insight_html):
+    for section in ["summary", "charts", "spikes", "stories", "articles", "movers", "compare", "concentration", "notes", "data-health"]:
+        assert f'<section id="{section}">' in insight_html
+    for chart in CHARTS + ["chart-story-timeline", "chart-compare-previous-volume", "chart-compare-previous-topics", "chart-compare-outlets-volume", "chart-compare-outlets-topics"]:
+        assert f'id="{chart}"' in insight_html
+    assert insight_html.count(get_plotlyjs()[:40]) == 1
+    test_no_external_script_stylesheet_or_image_sources(insight_html)
+
+
+def test_stories_group_articles_by_related_links_and_titles(insight_html):
+    stories = _section(insight_html, "stories")
+    text = _flat(stories)
+    assert "2 stories ran in more than one article (10 articles)" in text
+    assert "1 Ministers agree new chip export rules 8 8 Ledger 11 Mar 2026 08:00" in text
+    # Herald's differently titled article joined through its related link, an hour after the Ledger's.
+    assert "Herald +1 h , Courier +2 h , Post +3 h , Times +4 h , Wire +5 h , Gazette +6 h and 1 more" in text
+    assert '<a href="https://ledger.test/chips" rel="noopener noreferrer">Ministers agree new chip export rules</a>' in stories
+    assert "Heatwave" not in stories and "Harbour" not in stories  # single articles are not stories
+    timeline = _chart_script(insight_html, "story-timeline")
+    assert "1. Ministers agree new chip export rules" in timeline and "2. &lt;script&gt;alert(" in timeline
+
+
+def test_a_script_story_title_is_escaped_in_the_stories_section(insight_html):
+    stories = _section(insight_html, "stories")
+    assert "&lt;script&gt;alert(&#39;story&#39;)&lt;/script&gt; chip rules leak early" in stories
+    assert "<script>alert(" not in insight_html
+
+
+def test_outlets_seen_only_in_related_items_are_listed(insight_html):
+    text = _flat(_section(insight_html, "stories"))
+    assert "Who else covered this" in text and "Outside Wire outside-wire.test 2 2" in text
+    assert "ledger.test" not in text and "archive.test" not in text  # outlets in the folder, in this period or not
+
+
+def test_a_planted_spike_is_marked_on_the_volume_chart_with_its_story(insight_html):
+    spikes = _flat(_section(insight_html, "spikes"))
+    assert "11 Mar 2026 All articles 9 1 Ministers agree new chip export rules · 8 articles, 8 outlets" in spikes
+    assert "11 Mar 2026 Topic Chips 8 1" in spikes
+    assert "Heatwave" not in spikes  # a single article is not shown beside the story that drove the spike
+    volume = _chart_script(insight_html, "volume")
+    assert '"name":"Spike"' in volume and '"x":["2026-03-11T00:00:00"]' in volume
+    assert '"name":"Spike"' in _chart_script(insight_html, "topic-mix")
+
+
+def test_every_spike_of_all_articles_is_listed_before_stronger_topic_spikes():
+    corpus = load_corpus(ROOT / "sample_data")
+    page = report_html(corpus, Filters(start=date(2026, 1, 1), end=date(2026, 3, 31)), MetricOptions(granularity="week"))
+    spikes = _flat(_section(page, "spikes"))
+    # Ten spikes in the quarter; the one of all articles is the weakest but has a marker on the volume chart.
+    assert "week of 16 Mar 2026 All articles 17 8 Banks push back on medical imaging" in spikes
+    assert spikes.count("Topic") + spikes.count("Outlet") == 7 and "…and 2 smaller spikes of single topics or outlets." in spikes
+
+
+def test_a_quiet_period_has_no_spikes(insight_corpus):
+    page = report_html(insight_corpus, Filters(start=date(2026, 3, 9), end=date(2026, 3, 10)), DAILY)
+    assert "No day in this period rose well above its usual level" in page
+    assert '"name":"Spike"' not in page
+
+
+def test_movers_leave_out_small_groups_and_show_their_counts(insight_html):
+    movers = _section(insight_html, "movers")
+    # Ledger: 3 of 14 articles now, 4 of 4 in the four days before.
+    assert 'Ledger <span class="muted">· down</span></td><td class="num">21.4% (3)</td><td class="num">100.0% (4)</td>' in movers
+    assert "Herald" not in movers  # 2 articles now, none before: too few to call
+
+
+def test_outlet_concentration_per_topic_is_explained(insight_html):
+    section = _section(insight_html, "concentration")
+    text = _flat(section)
+    assert "Effective outlets reads \"as if this many outlets shared the topic equally\"" in text
+    assert "Chips 12 8" in text
+    assert "Weather · one or two outlets 2 1 1.0 1.00 Courier 100%" in text
+
+
+def test_comparisons_show_the_difference(insight_html):
+    section = _section(insight_html, "compare")
+    text = _flat(section)
+    assert "This period vs Previous period · 9 Mar 2026 – 12 Mar 2026 vs 5 Mar 2026 – 8 Mar 2026" in text
+    assert "This period: 14 articles · Previous period: 4 · difference: +10" in text
+    assert "Herald vs All other outlets" in text and "Herald: 2 articles · All other outlets: 12 · difference: −10" in text
+    assert text.count("Spearman correlation") == 2
+
+
+def test_annotations_are_listed_drawn_and_bad_rows_reported(insight_html, tmp_path):
+    notes = _flat(_section(insight_html, "notes"))
+    assert "10 Mar 2026 Export rules announced all topics" in notes
+    assert "11 Mar 2026 &lt;b&gt;Chip&lt;/b&gt; summit Chips" in notes
+    assert "Outside the period" not in notes and "<b>Chip</b>" not in insight_html
+    volume = _chart_script(insight_html, "volume")
+    assert "Export rules announced" in volume and '"x0":"2026-03-10T00:00:00"' in volume
+    health = _flat(_section(insight_html, "data-health"))
+    assert "Editors' notes: 1 problem in the annotations file" in health
+    assert f"{tmp_path / 'annotations.csv'} , line 4 (error): date 'soon' is not a date" in health.replace("&#39;", "'")
+
+
+def test_the_dashboard_can_pass_its_own_stories_and_notes(insight_corpus):
+    story_map = stories.story_ids(insight_corpus.articles, insight_corpus.related, options=stories.StoryOptions(link_titles=False, link_related=False))
+    workspace = Workspace(insight_corpus, story_map, read_annotations(ROOT / "sample_data")[0], problems_frame([]))
+    page = report_html(insight_corpus, DAYS, DAILY, workspace=workspace)
+    assert "No story ran in more than one article" in page
+    assert "Export rules announced" not in page and "Editors' notes:" not in page
+
+
+def test_report_command_compares_chosen_outlets(insight_corpus, tmp_path, capsys):
+    out = tmp_path / "out" / "report.html"
+    args = ["report", str(tmp_path), "--since", "2026-03-09", "--until", "2026-03-12", "--granularity", "day", "-o", str(out)]
+    assert main(args + ["--compare-outlets", "Herald", "courier.test"]) == 0
+    assert "Herald, Courier vs All other outlets" in _flat(out.read_text(encoding="utf-8"))
+    assert main(args + ["--compare-outlets", "Heraldd"]) == 2
+    assert "no outlet named or at 'Heraldd' (did you mean 'Herald'?)" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_insight_report_renders_offline_without_running_document_text(browser, insight_corpus, tmp_path):
+    path = tmp_path / "insights.html"
+    path.write_text(report_html(insight_corpus, DAYS, DAILY, compare_outlets=("herald.test",)), encoding="utf-8")
+    page, attempted, dialogs = _open_offline(browser, path)
+    drawn = page.evaluate("Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')].map(p => [p.id, p.querySelectorAll('.point').length]))")
+    assert len(drawn) == 9 and all(points > 0 for points in drawn.values()), drawn
+    assert attempted == [] and dialogs == []
+    assert page.locator("#stories").get_by_text(HOSTILE_STORY, exact=True).count() == 1

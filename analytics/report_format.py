@@ -1,0 +1,97 @@
+"""How the meeting report writes numbers, dates, periods, links and charts (shared by its sections)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def embed(figure: go.Figure, name: str) -> Markup:
+    """The figure as embeddable markup (a div with id `chart-NAME`), without plotly.js."""
+    height = figure.layout.height or 420
+    markup = figure.to_html(
+        full_html=False, include_plotlyjs=False, config=CHART_CONFIG, div_id=f"chart-{name}",
+        default_width="100%", default_height=f"{height}px",
+    )
+    return Markup(markup)  # plotly escapes the figure's JSON (`<`, `>`, `/`) inside its script
+
+
+def label_periods(figure: go.Figure, granularity: str) -> None:
+    """Ticks at period starts named like the period ("Mar 2026"), not plotly's fortnightly guesses."""
+    figure.update_xaxes(tickformat={"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b"}[granularity])
+    starts = sorted({x for trace in figure.data if trace.type == "bar" for x in (trace.x if trace.x is not None else ())})
+    if granularity == "month" and 0 < len(starts) <= 18:
+        figure.update_xaxes(tickmode="array", tickvals=starts)
+
+
+def period_text(start: date | None, end: date | None) -> str:
+    """A date range for a reader, e.g. "1 Jan 2026 – 31 Mar 2026"."""
+    if not (start or end):
+        return "no dated articles"
+    if start and end and start == end:
+        return day_text(start)
+    return f"{day_text(start) if start else '…'} – {day_text(end) if end else '…'}"
+
+
+def day_text(day: date) -> str:
+    """A day for a reader, e.g. "1 Mar 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def period_start_text(start: pd.Timestamp, granularity: str) -> str:
+    """A chart period named like the period: "Mar 2026", "week of 16 Mar 2026" or "16 Mar 2026"."""
+    if granularity == "month":
+        return f"{start:%b %Y}"
+    return ("week of " if granularity == "week" else "") + day_text(start)
+
+
+def time_text(when: object) -> str:
+    """A UTC time for a reader, e.g. "29 Jan 2026 18:58" ("–" when unknown)."""
+    return "–" if pd.isna(when) else f"{day_text(when)} {when:%H:%M}"
+
+
+def lag_text(hours: object) -> str:
+    """How long after the first article: "+35 min", "+5 h", "+3 d"."""
+    if pd.isna(hours):
+        return "undated"
+    if hours < 1:
+        return f"+{hours * 60:.0f} min"
+    return f"+{hours:.0f} h" if hours < 48 else f"+{hours / 24:.0f} d"
+
+
+def number(value: object) -> str:
+    """A count or score: "1,234", "56.5", or "–" when missing."""
+    if pd.isna(value):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def signed(value: object, digits: int = 0) -> str:
+    """A difference with its sign: "+12", "−3", "0" ("–" when missing)."""
+    if pd.isna(value):
+        return "–"
+    text = f"{abs(value):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def trend(change: object, tolerance: float) -> str:
+    """The CSS class of a change: "up", "down" or "flat"."""
+    if pd.isna(change) or abs(change) <= tolerance:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def web_address(url: object) -> str | None:
+    """The address when it is an http(s) link, else None."""
+    # Only http(s) links: a document's `javascript:` or `data:` address must not become a link.
+    if isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url
+    return None
