@@ -217,15 +217,23 @@ def kpis(
 
 def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | None = 50) -> pd.DataFrame:
     """Articles by heat, then quality (missing scores last), with their topics joined by "; "."""
-    ordered = articles.sort_values([s.HEAT, s.QUALITY, s.PUBLISHED_AT], ascending=False, na_position="last", kind="stable")
-    if limit is not None:
-        ordered = ordered.head(limit)
+    order = np.lexsort([_descending(articles[column]) for column in (s.PUBLISHED_AT, s.QUALITY, s.HEAT)])
+    ordered = articles.iloc[order if limit is None else order[:limit]]
     joined = joined_topics(topics[member_of(topics[s.DOC_ID], ordered[s.DOC_ID])])
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
     stories = ordered[columns].reset_index(drop=True)
     stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).fillna("").astype(s.STRING))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
     return stories
+
+
+def _descending(column: pd.Series) -> np.ndarray:
+    """A sort key that puts the largest values first and missing values last (for np.lexsort)."""
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        values = column.to_numpy(dtype="datetime64[us]").astype("int64").astype("float64")
+    else:
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+    return -np.where(column.isna().to_numpy(), -np.inf, values)
 
 
 def joined_topics(topics: pd.DataFrame) -> pd.Series:
