@@ -413,7 +413,7 @@ def main() -> None:
         return
     filters, options, split, count_stories = sidebar(ws)
     st.sidebar.download_button(
-        "Download meeting report", lambda: report_html(corpus, filters, options).encode("utf-8"),
+        "Download meeting report", lambda: report_html(corpus, filters, options, workspace=ws).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
     names = corpus.articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist() + corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist()

@@ -222,7 +222,7 @@ def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | No
     joined = joined_topics(topics[member_of(topics[s.DOC_ID], ordered[s.DOC_ID])])
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
     stories = ordered[columns].reset_index(drop=True)
-    stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).fillna("").astype(s.STRING))
+    stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).astype(object).fillna("").astype(s.STRING))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
     return stories
 
@@ -238,6 +238,8 @@ def _descending(column: pd.Series) -> np.ndarray:
 
 def joined_topics(topics: pd.DataFrame) -> pd.Series:
     """Each article's topics joined by "; " in their written order, indexed by doc_id."""
+    if topics.empty:
+        return pd.Series(dtype=object)
     names = pa.array(topics[s.TOPIC].astype(str)).cast(pa.string())
     table = pa.table({s.DOC_ID: pa.array(topics[s.DOC_ID]), s.TOPIC: names})
     grouped = table.group_by(s.DOC_ID, use_threads=False).aggregate([(s.TOPIC, "list")])

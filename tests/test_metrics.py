@@ -152,3 +152,11 @@ def test_property_provider_shares_sum_to_one(rows, top_n):
     assert got[m.SHARE].sum() == pytest.approx(1.0)
     assert got[m.ARTICLES].sum() == len(rows)
     assert len(got) <= top_n + 1
+
+
+def test_metrics_cope_with_a_corpus_without_topics():
+    empty = topics_frame([])
+    assert m.top_stories(A, empty)[m.TOPICS_TEXT].eq("").all()
+    assert m.topic_cooccurrence(A, empty).empty
+    assert m.topic_mix(A, empty).empty
+    assert m.kpis(A, empty, A, empty).set_index(m.METRIC).loc["Topics", m.VALUE] == 0
