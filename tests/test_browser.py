@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
 from analytics import metrics as m
@@ -155,3 +157,13 @@ def test_upload_of_a_zip_loads_good_files_and_reports_escapes(page, tmp_path):
     page.locator("[role=gridcell]", has_text="feed.zip/../escape.md").first.wait_for(state="attached", timeout=30_000)
     page.screenshot(path=str(_screenshot_dir(tmp_path) / "upload-data-health.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_meeting_report_button_downloads_the_report(page):
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download meeting report").click()
+    assert download.value.suggested_filename.startswith("report_") and download.value.suggested_filename.endswith(".html")
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<title>Coverage report" in html
+    assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=[\"']?https?://", html, re.IGNORECASE)
+    assert html.count(get_plotlyjs()[:40]) == 1  # plotly.js embedded once, the report opens offline
