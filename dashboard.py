@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from analytics import movers as mv
 from analytics import schema as s
 from analytics.corpus import problems_frame
 from analytics.export import csv_bytes, provenance_of
-from analytics.filters import ALL, ANY, Filters, filter_articles, outlet_names, previous_period, topics_of
+from analytics.filters import ALL, ANY, Filters, filter_articles, outlet_labels, outlet_names, previous_period, topics_of
 from analytics.fingerprint import fingerprint
 from analytics.report import report_html, report_name
 from analytics.uploads import extract_uploads
@@ -155,13 +155,6 @@ def sidebar(ws: Workspace) -> tuple[Filters, m.MetricOptions, str | None, bool]:
     return filters, options, None if split == "none" else split, count == "stories"
 
 
-def outlet_labels(a: pd.DataFrame) -> dict[str, str]:
-    """Outlet domain -> label shown (and kept in the URL): its name, plus the domain if the name is shared."""
-    names = pd.Series(outlet_names(a))
-    shared = names.duplicated(keep=False)
-    return {d: f"{n} ({d})" if shared[d] else n for d, n in names.items()}
-
-
 def _values(column: pd.Series) -> list[str]:
     return sorted(column.dropna().astype(str).unique())
 
@@ -204,6 +197,21 @@ def _article_columns() -> dict:
     }
 
 
+def _story_table_columns() -> dict:
+    when = "YYYY-MM-DD HH:mm"
+    return {
+        stories.STORY_ID: None,
+        s.TITLE: st.column_config.TextColumn("Story", width="large"),
+        stories.SIZE: "Articles",
+        "articles": "Articles",
+        stories.OUTLETS: "Outlets (in order)",
+        stories.N_OUTLETS: "Outlets",
+        stories.FIRST_OUTLET: "First outlet",
+        stories.FIRST_PUBLISHED_AT: st.column_config.DatetimeColumn("First published (UTC)", format=when),
+        stories.LAST_PUBLISHED_AT: st.column_config.DatetimeColumn("Last published (UTC)", format=when),
+    }
+
+
 def _selected(event) -> list[dict]:
     return list(event.selection.points) if event and event.selection else []
 
@@ -236,7 +244,7 @@ def overview(v: View) -> None:
     st.caption("A period spikes when its count is more than 3.5 robust deviations above the median of the 8 periods before it (and at least 5).")
     if not found.empty:
         behind = spikes.spike_stories(found, v.a, v.ws.story_map, v.t, granularity=o.granularity, split=v.split, top_groups=[g for g in frame[m.GROUP].unique() if g != m.OTHER])
-        table(behind)
+        table(behind, column_config=_story_table_columns() | {m.PERIOD: st.column_config.DateColumn("Period", format="YYYY-MM-DD"), m.GROUP: "Group", spikes.RANK: "#"})
         v.download(behind, "spike-stories")
 
 
@@ -290,7 +298,7 @@ def stories_view(v: View) -> None:
     grouped = stories.stories(v.a, v.ws.story_map)
     multi = grouped[grouped[stories.SIZE] > 1]
     st.caption(f"{len(grouped):,} stories from {len(v.a):,} articles; {len(multi):,} ran in more than one article (same address, related links or near-identical titles within days).")
-    table(grouped, column_config={stories.STORY_ID: None})
+    table(grouped, column_config=_story_table_columns())
     v.download(grouped, "stories")
     followers = stories.story_followers(v.a, v.ws.story_map, story_ids=multi[stories.STORY_ID].head(10).tolist())
     if not followers.empty:
@@ -327,15 +335,14 @@ def changes_view(v: View) -> None:
 
 
 def _change_periods(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
-    """The selected dates and the period before them; without a date filter, the last 30 days of data."""
-    if v.filters.start or v.filters.end:
-        return v.a, v.t, *v.before, "the selected dates"
+    """The articles of the window the Changes view looks at, those of the period before, and its label."""
     corpus = v.ws.corpus
-    last = corpus.articles[s.PUBLISHED_AT].max().date()
-    recent = replace(v.filters, start=last - timedelta(days=29), end=last)
-    now = filter_articles(corpus.articles, corpus.topics, recent)
-    before = filter_articles(corpus.articles, corpus.topics, previous_period(recent, recent.start, last))
-    return now, topics_of(corpus.topics, now), before, topics_of(corpus.topics, before), f"the last 30 days of data ({recent.start} to {last})"
+    window, label = mv.movers_window(v.filters, corpus.articles)
+    if window == v.filters:
+        return v.a, v.t, *v.before, label
+    now = filter_articles(corpus.articles, corpus.topics, window)
+    before = filter_articles(corpus.articles, corpus.topics, previous_period(window, window.start, window.end))
+    return now, topics_of(corpus.topics, now), before, topics_of(corpus.topics, before), label
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

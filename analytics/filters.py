@@ -69,6 +69,13 @@ def outlet_names(articles: pd.DataFrame) -> dict[str, str]:
     return {str(domain): str(name) for domain, name in names.items()}
 
 
+def outlet_labels(articles: pd.DataFrame) -> dict[str, str]:
+    """Each outlet domain's label for pickers: its name, plus the domain when two outlets share the name."""
+    names = pd.Series(outlet_names(articles), dtype=object)
+    shared = names.duplicated(keep=False)
+    return {domain: f"{name} ({domain})" if shared[domain] else name for domain, name in names.items()}
+
+
 def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The articles that pass every filter, in their original order (never more rows)."""
     keep = pd.Series(True, index=articles.index)

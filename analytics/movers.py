@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pandas as pd
 
 from analytics import schema as s
-from analytics.filters import member_of
+from analytics.filters import Filters, member_of
 
 GROUP = "group"
 COUNT = "count"
@@ -56,6 +59,19 @@ def movers(
         [frame[callable_].sort_values(["_order", GROUP], ascending=[False, True]), frame[~callable_].sort_values(GROUP)]
     )
     return ordered.drop(columns="_order").reset_index(drop=True)
+
+
+def movers_window(filters: Filters, articles: pd.DataFrame, *, days: int = 30) -> tuple[Filters, str]:
+    """The filters whose period movers are measured for, and a label for it.
+
+    The selected dates when there are any; otherwise the last `days` days of data, since
+    "everything against the period before everything" compares against nothing.
+    """
+    if filters.start or filters.end or articles[s.PUBLISHED_AT].isna().all():
+        return filters, "the selected dates"
+    last = articles[s.PUBLISHED_AT].max().date()
+    window = replace(filters, start=last - timedelta(days=days - 1), end=last)
+    return window, f"the last {days} days of data ({window.start} to {last})"
 
 
 def _counts(articles: pd.DataFrame, topics: pd.DataFrame, by: str) -> pd.Series:

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import schema as s
-from analytics.filters import ALL, Filters, filter_articles, outlet_names, previous_period, topics_of
+from analytics.filters import ALL, Filters, filter_articles, outlet_labels, outlet_names, previous_period, topics_of
 
 from frames import articles_frame, topics_frame
 
@@ -97,3 +97,12 @@ def test_describe_names_outlets_when_names_are_given():
     filters = Filters(providers=("alpha.test", "unknown.test"))
     assert filters.describe(outlet_names(A)) == ["outlets: Alpha, unknown.test"]
     assert outlet_names(A) == {"alpha.test": "Alpha", "beta.test": "Beta", "gamma.test": "Gamma"}
+
+
+def test_outlet_labels_add_the_domain_only_when_names_clash():
+    clash = articles_frame([
+        {s.PROVIDER_NAME: "Herald", s.PROVIDER_DOMAIN: "herald.test"},
+        {s.PROVIDER_NAME: "Herald", s.PROVIDER_DOMAIN: "herald.example"},
+        {s.PROVIDER_NAME: "Alpha"},
+    ])
+    assert outlet_labels(clash) == {"herald.test": "Herald (herald.test)", "herald.example": "Herald (herald.example)", "alpha.test": "Alpha"}
