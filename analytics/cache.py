@@ -7,6 +7,12 @@ table again, so a warm load gives exactly the frames of a cold one. The listing 
 kept too, with the fingerprints of every folder: while no folder changed, the folders need not
 be walked again. Writes go to a temporary file that replaces the old one in one step; a file
 that cannot be read, fails its checksums or was written by other code is reported and rebuilt.
+
+In its `frames` subfolder: the finished frames of the last load (articles, topics, related,
+images, problems), one Parquet file each, carrying the token of the parse-cache version they
+were built from.
+While no file changed they are read back instead of running the whole-corpus step again; a
+frames file with another token, stamp or shape, or failing its checksums, is built afresh.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import stat as st
 import sys
 import tempfile
@@ -27,19 +34,36 @@ import numpy as np
 import pandas as pd
 import platformdirs
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
 from analytics import schema
+from analytics.flatten import arrow_frame
 from analytics.ingest import Problem, discover_files
 from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
 
-FORMAT = 1
+FORMAT = 2
 ENV_VAR = "NEWS_ANALYTICS_CACHE_DIR"
 _META_KEY = b"news_analytics"
 _STALE_TEMP_SECONDS = 3600
 Fingerprint = tuple[int, int, int]
+_FRAMES_FOLDER = "frames"
+_KEYS = [schema.PATH, schema.SIZE, schema.MTIME_NS, schema.CTIME_NS, schema.VALID_UNTIL_NS]
+FRAME_DTYPES: dict[str, dict[str, object]] = {
+    "articles": schema.ARTICLE_DTYPES,
+    "topics": schema.TOPIC_DTYPES,
+    "related": schema.RELATED_DTYPES,
+    "images": schema.IMAGE_DTYPES,
+    "problems": schema.PROBLEM_DTYPES,
+}
+_ARROW_TYPES: dict[object, pa.DataType] = {
+    schema.STRING: pa.string(),
+    schema.CATEGORY_DTYPE: pa.string(),
+    schema.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    schema.FLOAT: pa.float64(),
+    schema.INT: pa.int64(),
+    schema.BOOL: pa.bool_(),
+}
 
 
 def default_cache_dir() -> Path:
@@ -48,12 +72,17 @@ def default_cache_dir() -> Path:
 
 
 def clear_cache(directory: str | os.PathLike[str] | None = None) -> int:
-    """Delete every parse cache file in the folder (default: `default_cache_dir()`); how many went."""
+    """Delete the parse cache files in the folder (default: `default_cache_dir()`) and their saved frames; how many parse caches went."""
     folder = Path(directory) if directory is not None else default_cache_dir()
     removed = 0
     for path in [*folder.glob("*.parquet"), *folder.glob("*.tmp")] if folder.is_dir() else []:
         path.unlink(missing_ok=True)
         removed += 1
+    saved = folder / _FRAMES_FOLDER
+    for path in [*saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:
+        path.unlink(missing_ok=True)
+    if saved.is_dir() and not any(saved.iterdir()):
+        saved.rmdir()
     return removed
 
 
@@ -138,14 +167,14 @@ def _root_identity(path: str) -> list[int]:
 def file_fingerprints(paths: list[str]) -> list[Fingerprint | None]:
     """(size, mtime_ns, ctime_ns) of each regular file; None for anything else or a missing file."""
     fingerprints: list[Fingerprint | None] = []
+    add, stat, regular = fingerprints.append, os.stat, st.S_ISREG  # one stat per file is the cost: keep the loop bare
     for path in paths:
         try:
-            info = os.stat(path)
+            info = stat(path)
         except OSError:
-            fingerprints.append(None)
+            add(None)
             continue
-        regular = st.S_ISREG(info.st_mode)
-        fingerprints.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular else None)
+        add((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular(info.st_mode) else None)
     return fingerprints
 
 
@@ -154,13 +183,14 @@ def reusable_rows(table: pa.Table, documents: list[str], fingerprints: list[Fing
     rows = pd.Index(table[schema.PATH].to_numpy(zero_copy_only=False)).get_indexer(documents)
     found = rows >= 0
     at = np.where(found, rows, 0)
-    fresh = found & (np.array([f is not None for f in fingerprints], dtype=bool) if fingerprints else found)
+    missing = (-1, -1, -1)
+    current = np.array([f if f is not None else missing for f in fingerprints], dtype=np.int64).reshape(-1, 3)
+    fresh = found & (current[:, 0] >= 0)
     for position, name in enumerate((schema.SIZE, schema.MTIME_NS, schema.CTIME_NS)):
-        current = np.array([f[position] if f is not None else -1 for f in fingerprints], dtype=np.int64)
-        fresh &= table[name].fill_null(-2).to_numpy()[at] == current
+        fresh &= table[name].fill_null(-2).to_numpy()[at] == current[:, position]
     until = table[schema.VALID_UNTIL_NS].fill_null(np.iinfo(np.int64).max).to_numpy()[at]
     fresh &= now_ns < until
-    return [int(row) if ok else None for row, ok in zip(rows, fresh)]
+    return [row if row >= 0 else None for row in np.where(fresh, rows, -1).tolist()]
 
 
 def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
@@ -183,14 +213,24 @@ def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table
 
 @dataclass
 class Cached:
-    """A parse cache's contents: the parsed-files table and the listing it was made from."""
+    """A parse cache as first read: its listing, the path and fingerprint columns, and its token.
 
-    table: pa.Table
+    The token names this version of the file; frames saved from it carry the same token. The
+    other columns are read (from the same open file) only when some file must be parsed again.
+    """
+
+    keys: pa.Table
     listing: Listing
+    token: str
+    source: pa.MemoryMappedFile  # a concurrent writer replaces the file, never changes this one
+
+    def unchanged(self, listing: Listing, reuse: list[int | None]) -> bool:
+        """Whether this load found exactly the cached files, every one of them still current."""
+        return listing is self.listing and reuse == list(range(self.keys.num_rows))
 
 
 class ParseCache:
-    """The cache file of one set of loaded paths and options."""
+    """The cache files of one set of loaded paths and options: the parsed files and the last frames."""
 
     def __init__(self, directory: str | os.PathLike[str], paths: tuple[str, ...], options: schema.LoadOptions) -> None:
         self.directory = Path(directory)
@@ -206,52 +246,105 @@ class ParseCache:
         self.path = self.directory / f"{key.hexdigest()}.parquet"
 
     def read(self) -> tuple[Cached | None, list[Problem]]:
-        """The cached table and listing, or None with a warning when the file cannot be trusted."""
+        """The cached listing and fingerprints, or None with a warning when the file cannot be trusted."""
         if not self.path.exists():
             return None, []
         try:
-            table = pq.read_table(self.path, page_checksum_verification=True)
-            meta = json.loads(table.schema.metadata[_META_KEY])
+            source = pa.memory_map(str(self.path))
+            parquet = pq.ParquetFile(source, page_checksum_verification=True)
+            meta = json.loads(parquet.schema_arrow.metadata[_META_KEY])
             stamp = {key: meta.get(key) for key in self._stamp}
-            if stamp != self._stamp or table.column_names != PARSED_SCHEMA.names:
+            if stamp != self._stamp or parquet.schema_arrow.names != PARSED_SCHEMA.names:
                 return None, [self._note("was written by another version of the program or for other options; rebuilt it")]
-            table = table.cast(PARSED_SCHEMA)
-            if pc.count_distinct(table[schema.PATH]).as_py() != table.num_rows:
-                raise ValueError("a file appears twice")
+            keys = parquet.read(columns=_KEYS).cast(pa.schema([PARSED_SCHEMA.field(name) for name in _KEYS]))
             listing = meta["listing"]
             listing["problems"] = [Problem(*fields) for fields in listing["problems"]]
-            return Cached(table, Listing(**listing)), []
+            listing["documents"] = keys[schema.PATH].to_pylist()  # one row per document, in order
+            if len(set(listing["documents"])) != keys.num_rows:
+                raise ValueError("a file appears twice")
+            return Cached(keys, Listing(**listing), str(meta["token"]), source), []
         except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
-            return None, [self._note(f"could not be read ({type(error).__name__}: {error}); rebuilt it")]
+            return None, [self._unreadable(error)]
 
-    def write(self, table: pa.Table, listing: Listing) -> list[Problem]:
-        """Replace the cache file in one step; a warning (never an exception) when that fails."""
-        meta = dict(self._stamp, listing=_listing_json(listing))
-        table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
+    def read_table(self, cached: Cached) -> tuple[pa.Table | None, list[Problem]]:
+        """Every column of the cached rows, or None with a warning when they cannot be trusted."""
+        try:
+            table = pq.ParquetFile(cached.source, page_checksum_verification=True).read().cast(PARSED_SCHEMA)
+        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
+            return None, [self._unreadable(error)]
+        finally:
+            cached.source.close()  # done with the file before this load replaces it
+        if table.num_rows != cached.keys.num_rows:
+            return None, [self._unreadable(ValueError("the row count changed"))]
+        return table, []
+
+    def write(self, table: pa.Table, listing: Listing) -> tuple[str | None, list[Problem]]:
+        """Replace the cache file in one step; its new token, or a warning (never an exception).
+
+        `table` holds one row per document of `listing`, in order.
+        """
+        token = secrets.token_hex(16)
+        meta = dict(self._stamp, listing=_listing_json(listing), token=token)
+        notes = self._replace(self.path, table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()}))
+        return (None if notes else token), [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
+
+    def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
+        """The frames saved from the cache version `token`; None when any is missing or untrustworthy."""
+        frames = {}
+        for name, dtypes in FRAME_DTYPES.items():
+            try:
+                table = pq.read_table(self._frame_path(name), page_checksum_verification=True, memory_map=True)
+                meta = json.loads(table.schema.metadata[_META_KEY])
+            except (OSError, pa.ArrowException, ValueError, KeyError, TypeError):
+                return None
+            expected = pa.schema([(column, _ARROW_TYPES[dtype]) for column, dtype in dtypes.items()])
+            if meta != dict(self._stamp, token=token, frame=name) or not table.schema.remove_metadata().equals(expected):
+                return None
+            frames[name] = arrow_frame({column: table[column] for column in dtypes}, dtypes)
+        return frames
+
+    def write_frames(self, frames: dict[str, pd.DataFrame], token: str) -> None:
+        """Save the frames built from the cache version `token` (silently: they are only a shortcut)."""
+        for name, dtypes in FRAME_DTYPES.items():
+            frame = frames[name]
+            columns = {column: pa.array(frame[column], from_pandas=True).cast(_ARROW_TYPES[dtype]) for column, dtype in dtypes.items()}
+            meta = dict(self._stamp, token=token, frame=name)
+            table = pa.table(columns).replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
+            if self._replace(self._frame_path(name), table):
+                return
+
+    def _frame_path(self, name: str) -> Path:
+        return self.directory / _FRAMES_FOLDER / f"{self.path.stem}.{name}.parquet"
+
+    def _replace(self, path: Path, table: pa.Table) -> list[str]:
+        """Write `table` to a temporary file that then replaces `path`; what went wrong, if anything."""
         temp = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._remove_stale_temps()
-            handle, temp = tempfile.mkstemp(prefix=f"{self.path.name}.", suffix=".tmp", dir=self.directory)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._remove_stale_temps(path)
+            handle, temp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "wb") as out:
                 pq.write_table(table, out, compression="zstd", write_page_checksum=True)
-            os.replace(temp, self.path)
+            os.replace(temp, path)
             temp = None
         except (OSError, pa.ArrowException) as error:
-            return [self._note(f"could not be written ({type(error).__name__}: {error}); the next load parses again")]
+            return [f"{type(error).__name__}: {error}"]
         finally:
             if temp is not None:
                 Path(temp).unlink(missing_ok=True)
         return []
 
-    def _remove_stale_temps(self) -> None:
+    def _remove_stale_temps(self, path: Path) -> None:
         # Left by a process killed while writing; a fresh one may belong to a concurrent writer.
-        for temp in self.directory.glob(f"{self.path.name}.*.tmp"):
+        for temp in path.parent.glob(f"{path.name}.*.tmp"):
             try:
                 if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
                     temp.unlink()
             except OSError:
                 pass
+
+    def _unreadable(self, error: Exception) -> Problem:
+        return self._note(f"could not be read ({type(error).__name__}: {error}); rebuilt it")
 
     def _note(self, what: str) -> Problem:
         return Problem(str(self.path), schema.WARNING, f"parse cache {what}")
@@ -259,6 +352,7 @@ class ParseCache:
 
 def _listing_json(listing: Listing) -> dict:
     data = asdict(listing)
+    del data["documents"]  # the table's paths, row by row: stored once, not twice
     data["problems"] = [[p.path, p.severity, p.message, p.field, p.line] for p in listing.problems]
     return data
 

@@ -201,7 +201,7 @@ def _run_cache(args: argparse.Namespace) -> int:
         print(f"removed {clear_cache(folder)} cache files from {folder}")
     else:
         files = list(folder.glob("*.parquet")) if folder.is_dir() else []
-        size = sum(f.stat().st_size for f in files) / 1_048_576
+        size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 1_048_576  # with the saved frames
         print(f"{folder}: {len(files)} cached corpora, {size:.1f} MB (set $NEWS_ANALYTICS_CACHE_DIR to move it)")
     return 0
 

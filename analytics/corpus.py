@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics import schema as s
 from analytics.cache import Cached, Fingerprint, Listing, ParseCache, default_cache_dir, file_fingerprints, list_files, merge_rows, reusable_rows
-from analytics.flatten import Frames, flatten_parsed
+from analytics.flatten import flatten_parsed
 from analytics.ingest import Problem
 from analytics.parse import ProgressCallback, parse_file, parse_files
 
@@ -91,24 +93,59 @@ def load_corpus(
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous, notes = store.read() if store is not None else (None, [])
     listing, fingerprints = _listing(sources, previous, now_ns, watch=store is not None)
-    reuse = reusable_rows(previous.table, listing.documents, fingerprints, now_ns) if previous else [None] * len(listing.documents)
-    todo = [path for path, row in zip(listing.documents, reuse) if row is None]
-    parsed = parse_files(todo, options, progress, now=now, workers=workers, done=len(reuse) - len(todo), total=len(reuse))
-    table = merge_rows(previous.table if previous else None, reuse, parsed)
-    frames = flatten_parsed(table, _relative_keys(listing.documents, sources))
-    if store is not None and (previous is None or table is not previous.table or listing is not previous.listing):
-        notes = notes + store.write(table, listing)
+    reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns) if previous else [None] * len(listing.documents)
+    frames = store.read_frames(previous.token) if previous is not None and previous.unchanged(listing, reuse) else None
+    if frames is None:
+
+        def parse(todo: list[str]) -> pa.Table:
+            done = len(listing.documents) - len(todo)
+            return parse_files(todo, options, progress, now=now, workers=workers, done=done, total=len(listing.documents))
+
+        frames, more = _fresh_frames(store, previous, listing, reuse, parse, sources)
+        notes = notes + more
+    problems = frames["problems"]
     return Corpus(
-        articles=frames.articles,
-        topics=frames.topics,
-        related=frames.related,
-        images=frames.images,
-        problems=_all_problems(listing.problems, frames, notes),
+        articles=frames["articles"],
+        topics=frames["topics"],
+        related=frames["related"],
+        images=frames["images"],
+        problems=pd.concat([problems, problems_frame(notes)], ignore_index=True) if notes else problems,
         sources=sources,
         files_seen=len(listing.documents) + len(listing.ignored),
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
     )
+
+
+def _fresh_frames(
+    store: ParseCache | None,
+    previous: Cached | None,
+    listing: Listing,
+    reuse: list[int | None],
+    parse: Callable[[list[str]], pa.Table],
+    sources: tuple[str, ...],
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Parse what the cache cannot vouch for, run the whole-corpus step, and keep both for next time."""
+    table, notes = store.read_table(previous) if store is not None and previous is not None else (None, [])
+    if table is None:  # nothing cached, or the rest of the file failed its checks: parse every file
+        previous, reuse = None, [None] * len(listing.documents)
+    merged = merge_rows(table, reuse, parse([path for path, row in zip(listing.documents, reuse) if row is None]))
+    flat = flatten_parsed(merged, _relative_keys(listing.documents, sources))
+    frames = {
+        "articles": flat.articles,
+        "topics": flat.topics,
+        "related": flat.related,
+        "images": flat.images,
+        "problems": pd.concat([problems_frame(listing.problems), flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
+    }
+    if store is not None:
+        token = previous.token if previous is not None and merged is table and listing is previous.listing else None
+        if token is None:
+            token, failed = store.write(merged, listing)
+            notes = notes + failed
+        if token is not None:
+            store.write_frames(frames, token)
+    return frames, notes
 
 
 def _listing(
@@ -121,11 +158,6 @@ def _listing(
             return previous.listing, fingerprints
     listing = list_files(sources, now_ns, watch=watch)
     return listing, file_fingerprints(listing.documents) if previous is not None else []
-
-
-def _all_problems(found: list[Problem], frames: Frames, notes: list[Problem]) -> pd.DataFrame:
-    parts = [problems_frame(found), frames.problems, problems_frame(frames.duplicates + notes)]
-    return pd.concat(parts, ignore_index=True)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

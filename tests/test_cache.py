@@ -6,6 +6,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analytics import cache as cache_module
+from analytics import corpus as corpus_module
 from analytics import load_corpus, parse
 from analytics import schema as s
 from analytics.cache import ParseCache, clear_cache, default_cache_dir, reusable_rows
@@ -59,6 +60,20 @@ def parsed_paths(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def corpus_steps(monkeypatch):
+    """How many loads ran the whole-corpus step (rather than reading the saved frames)."""
+    runs: list[int] = []
+    real = corpus_module.flatten_parsed
+
+    def spy(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "flatten_parsed", spy)
+    return runs
+
+
 def assert_same_corpus(actual, expected):
     for name in FRAMES:
         assert_frame_equal(getattr(actual, name), getattr(expected, name), obj=name)
@@ -99,17 +114,22 @@ def test_changed_new_and_deleted_files_are_handled(tmp_path, parsed_paths):
     assert set(warm.articles[s.PROVIDER_NAME].astype(str)) == {"EXAMPLE NEWS Online"}
 
 
-def test_a_file_changed_in_place_is_parsed_again_while_folders_are_unchanged(tmp_path, parsed_paths):
+def test_a_file_changed_in_place_is_parsed_again_while_folders_are_unchanged(tmp_path, parsed_paths, corpus_steps):
     root = corpus_folder(tmp_path / "data")
     load_corpus(root, cache=tmp_path / "cache")
     target = root / "news" / "5.md"
     target.write_text(target.read_text().replace("Story number 5", "Story number V"))
     os.utime(target, (LONG_AGO + 5, LONG_AGO + 5))
     parsed_paths.clear()
+    corpus_steps.clear()
     warm = load_corpus(root, cache=tmp_path / "cache")
+    again = load_corpus(root, cache=tmp_path / "cache")
     assert parsed_paths == ["5.md"]
-    assert "Story number V" in set(warm.articles[s.TITLE])
-    assert_same_corpus(warm, load_corpus(root, cache=False))
+    assert corpus_steps == [1]  # the next load read the frames saved after the edit
+    assert "Story number V" in set(again.articles[s.TITLE])
+    cold = load_corpus(root, cache=False)
+    assert_same_corpus(warm, cold)
+    assert_same_corpus(again, cold)
 
 
 def test_a_new_file_in_an_empty_folder_is_found(tmp_path):
@@ -168,6 +188,7 @@ def test_a_failed_write_keeps_the_old_cache_and_leaves_no_partial_file(tmp_path,
     load_corpus(root, cache=tmp_path / "cache")
     (cache_file,) = (tmp_path / "cache").glob("*.parquet")
     before = cache_file.read_bytes()
+    files = sorted(p.relative_to(tmp_path / "cache") for p in (tmp_path / "cache").rglob("*"))
 
     def crash(table, where, **kwargs):
         where.write(b"PAR1 half a file")
@@ -177,7 +198,7 @@ def test_a_failed_write_keeps_the_old_cache_and_leaves_no_partial_file(tmp_path,
     write_doc(root / "news" / "more.md", article(21))
     loaded = load_corpus(root, cache=tmp_path / "cache")
     assert cache_file.read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [cache_file.name]
+    assert sorted(p.relative_to(tmp_path / "cache") for p in (tmp_path / "cache").rglob("*")) == files
     assert loaded.problems[s.MESSAGE].str.startswith("parse cache could not be written").sum() == 1
     assert str(root / "news" / "more.md") in set(loaded.articles[s.PATH])
 
@@ -231,3 +252,68 @@ def test_the_cache_file_is_parquet_with_one_row_per_document(tmp_path):
     store = ParseCache(tmp_path / "cache", (str(root),), s.LoadOptions())
     table = pq.read_table(store.path)
     assert table.num_rows == 10 and table.schema.remove_metadata() == parse.PARSED_SCHEMA
+
+
+def test_an_unchanged_folder_reads_the_saved_frames_identical_to_a_cold_load(tmp_path, corpus_steps):
+    root = corpus_folder(tmp_path / "data")
+    cold = load_corpus(root, cache=False)
+    load_corpus(root, cache=tmp_path / "cache")
+    corpus_steps.clear()
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert corpus_steps == []
+    assert_same_corpus(warm, cold)
+    assert warm.articles[s.CATEGORY].dtype == cold.articles[s.CATEGORY].dtype == "category"
+
+
+def test_an_empty_folder_round_trips_its_empty_frames(tmp_path, corpus_steps):
+    (tmp_path / "data").mkdir()
+    age(tmp_path / "data")
+    load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    corpus_steps.clear()
+    warm = load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    assert corpus_steps == []
+    assert_same_corpus(warm, load_corpus(tmp_path / "data", cache=False))
+
+
+def frame_files(folder: Path) -> list[Path]:
+    return sorted((folder / "frames").glob("*.parquet"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path, older: path.unlink(),
+        lambda path, older: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+        lambda path, older: path.write_bytes(older),  # saved from another version of the parse cache
+    ],
+    ids=["missing", "truncated", "stale"],
+)
+def test_damaged_or_stale_saved_frames_are_built_again(tmp_path, corpus_steps, damage):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    older = {path.name: path.read_bytes() for path in frame_files(tmp_path / "cache")}
+    assert len(older) == len(FRAMES)
+    write_doc(root / "news" / "7.md", article(7))
+    os.utime(root / "news" / "7.md", (LONG_AGO, LONG_AGO))
+    age(root, LONG_AGO + 100, files=False)
+    load_corpus(root, cache=tmp_path / "cache")
+    for path in frame_files(tmp_path / "cache"):
+        saved = path.read_bytes()
+        damage(path, older[path.name])
+        corpus_steps.clear()
+        loaded = load_corpus(root, cache=tmp_path / "cache")
+        assert corpus_steps == [1], path.name
+        assert_same_corpus(loaded, load_corpus(root, cache=False))
+        assert path.read_bytes() != older[path.name] and not loaded.problems[s.MESSAGE].str.contains("parse cache").any()
+        path.write_bytes(saved)
+
+
+def test_saved_frames_are_only_a_shortcut_when_they_cannot_be_written(tmp_path, monkeypatch):
+    root = corpus_folder(tmp_path / "data")
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setattr(cache_module.ParseCache, "_frame_path", lambda self, name: tmp_path / "not-a-folder" / f"{name}.parquet")
+    load_corpus(root, cache=tmp_path / "cache")
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert [path.name for path in tmp_path.rglob("articles.parquet*")] == []
+    assert_same_corpus(warm, load_corpus(root, cache=False))
+    assert not warm.problems[s.MESSAGE].str.contains("parse cache").any()
