@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -96,7 +97,7 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
             keep &= articles[column].between(*bounds).fillna(False)
     if filters.search.strip():
         keep &= _matches(articles, filters.search.strip())
-    return articles[keep.astype(bool)]
+    return articles.take(np.flatnonzero(keep.to_numpy(dtype=bool)))  # faster than a boolean mask on wide frames
 
 
 def topics_of(topics: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -126,11 +127,12 @@ def previous_period(filters: Filters, data_start: date, data_end: date) -> Filte
 
 
 def _docs_with_topics(topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> pd.Series:
-    hits = topics[topics[s.TOPIC].isin(wanted)]
+    """The ids of articles with the wanted topics (any or all of them); an id may repeat."""
+    chosen = topics[s.TOPIC].isin(wanted)
     if mode == ALL:
-        counts = hits.groupby(s.DOC_ID, observed=True)[s.TOPIC].nunique()
+        counts = topics[chosen].groupby(s.DOC_ID, observed=True)[s.TOPIC].nunique()
         return pd.Series(counts.index[counts >= len(set(wanted))])
-    return hits[s.DOC_ID].drop_duplicates()
+    return topics[s.DOC_ID][chosen]
 
 
 def _matches(articles: pd.DataFrame, text: str) -> pd.Series:

@@ -146,7 +146,8 @@ def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
     if not top:
         return _empty(TOPIC_A, TOPIC_B, ARTICLES)
     keep = labels.codes < len(top)
-    docs, _ = pd.factorize(rows[s.DOC_ID].to_numpy()[keep])
+    ids = pa.array(rows[s.DOC_ID], pa.large_string()).filter(pa.array(keep))
+    docs = pc.dictionary_encode(ids).indices.fill_null(-1).to_numpy()  # as pd.factorize numbers them
     onehot = np.zeros((int(docs.max()) + 1 if len(docs) else 0, len(top)), dtype=np.int32)
     onehot[docs, labels.codes[keep]] = 1
     pairs = (onehot.T @ onehot).astype("int64")
@@ -218,13 +219,41 @@ def kpis(
 def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | None = 50) -> pd.DataFrame:
     """Articles by heat, then quality (missing scores last), with their topics joined by "; "."""
     order = np.lexsort([_descending(articles[column]) for column in (s.PUBLISHED_AT, s.QUALITY, s.HEAT)])
-    ordered = articles.iloc[order if limit is None else order[:limit]]
-    joined = joined_topics(topics[member_of(topics[s.DOC_ID], ordered[s.DOC_ID])])
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
-    stories = ordered[columns].reset_index(drop=True)
-    stories.insert(4, TOPICS_TEXT, stories[s.DOC_ID].map(joined).astype(object).fillna("").astype(s.STRING))
+    stories = articles[columns].take(order if limit is None else order[:limit]).reset_index(drop=True)
+    stories.insert(4, TOPICS_TEXT, _topics_text(stories[s.DOC_ID], topics))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
     return stories
+
+
+def _topics_text(ids: pd.Series, topics: pd.DataFrame) -> pd.Series:
+    """For each id, its topics joined by "; " in their written order ("" for none), as `joined_topics`.
+
+    Works in Arrow on the distinct ids: one lookup per topic row, then one join per id.
+    """
+    keys = pa.array(ids, pa.large_string())
+    if keys.null_count or topics.empty:  # rare: the general path
+        joined = joined_topics(topics[member_of(topics[s.DOC_ID], ids)])
+        return ids.map(joined).astype(object).fillna("").astype(s.STRING).set_axis(ids.index)
+    distinct = pc.dictionary_encode(keys)
+    slot = pc.index_in(pa.array(topics[s.DOC_ID], pa.large_string()), value_set=distinct.dictionary)
+    mine = pc.is_valid(slot)
+    position = slot.filter(mine).to_numpy()
+    stable = np.argsort(position, kind="stable")  # grouped by id, written order kept within each
+    names = _topic_names(topics[s.TOPIC]).filter(mine).take(pa.array(stable))
+    counts = np.bincount(position, minlength=len(distinct.dictionary))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
+    text = pc.binary_join(pa.LargeListArray.from_arrays(offsets, names), pa.scalar("; ", pa.large_string())).fill_null("")
+    return pd.Series(text.take(distinct.indices).to_pandas(types_mapper=lambda _: s.STRING), index=ids.index, dtype=s.STRING)
+
+
+def _topic_names(values: pd.Series) -> pa.Array:
+    """The topic column as Arrow text, missing topics null (as `astype(str)` leaves them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = pa.array(values.cat.categories.astype(str), pa.large_string())
+        return categories.take(pa.array(codes, mask=codes < 0))
+    return pa.array(values.astype(str), pa.large_string())
 
 
 def _descending(column: pd.Series) -> np.ndarray:
@@ -303,8 +332,13 @@ def _grouped_rows(
     if split == "topic":
         if topics is None:
             raise ValueError("split='topic' needs the topics frame")
-        rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[[s.DOC_ID, s.PUBLISHED_AT]], on=s.DOC_ID)
-        return rows[s.PUBLISHED_AT], top_labels(rows[s.TOPIC], top_n)
+        ids = pa.array(dated[s.DOC_ID], pa.large_string())
+        if pc.count_distinct(ids, mode="all").as_py() < len(ids):  # an id twice: each copy counts, as a join does
+            rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[[s.DOC_ID, s.PUBLISHED_AT]], on=s.DOC_ID)
+            return rows[s.PUBLISHED_AT], top_labels(rows[s.TOPIC], top_n)
+        slot = pc.index_in(pa.array(topics[s.DOC_ID], pa.large_string()), value_set=ids)  # each topic row's article
+        mine = pc.is_valid(slot).to_numpy(zero_copy_only=False)
+        return dated[s.PUBLISHED_AT].iloc[slot.drop_null().to_numpy()], top_labels(topics[s.TOPIC][mine], top_n)
     if split in ("provider", "category"):
         return dated[s.PUBLISHED_AT], top_labels(dated[_split_column(split)], top_n)
     raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
