@@ -166,18 +166,32 @@ def quality_heat(articles: pd.DataFrame) -> pd.DataFrame:
     Columns: `doc_id, title, provider_name, published_at, quality, heat, quadrant`.
     Articles exactly at a median count as high.
     """
-    scored = articles[articles[s.QUALITY].notna() & articles[s.HEAT].notna()]
-    columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT]
-    points = scored[columns].reset_index(drop=True)
+    scored = _scores(articles)
+    columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT]
+    points = articles[columns].take(scored.index.to_numpy()).reset_index(drop=True)
     points[s.PROVIDER_NAME] = points[s.PROVIDER_NAME].astype(str)
-    points[s.QUALITY] = points[s.QUALITY].astype("float64")
-    points[s.HEAT] = points[s.HEAT].astype("float64")
-    high_q = points[s.QUALITY] >= points[s.QUALITY].median()
-    high_h = points[s.HEAT] >= points[s.HEAT].median()
-    points[QUADRANT] = np.select(
-        [high_q & ~high_h, high_q & high_h, ~high_q & high_h], [UNDER_PROMOTED, DESERVED, OVER_EXPOSED], LOW_PRIORITY
-    )
+    points[s.QUALITY] = scored[s.QUALITY].to_numpy()
+    points[s.HEAT] = scored[s.HEAT].to_numpy()
+    points[QUADRANT] = np.array(_QUADRANTS)[_quadrant_codes(scored)]
     return points
+
+
+_QUADRANTS = (UNDER_PROMOTED, DESERVED, OVER_EXPOSED, LOW_PRIORITY)
+
+
+def _scores(articles: pd.DataFrame) -> pd.DataFrame:
+    """Quality and heat (float64) of the articles with both, indexed by position in `articles`."""
+    both = np.flatnonzero((articles[s.QUALITY].notna() & articles[s.HEAT].notna()).to_numpy())
+    return pd.DataFrame(
+        {name: articles[name].to_numpy(dtype="float64", na_value=np.nan)[both] for name in (s.QUALITY, s.HEAT)}, index=both
+    )
+
+
+def _quadrant_codes(scored: pd.DataFrame) -> np.ndarray:
+    """Each scored article's position in `_QUADRANTS` (split at the medians; a median counts as high)."""
+    high_q = (scored[s.QUALITY] >= scored[s.QUALITY].median()).to_numpy()
+    high_h = (scored[s.HEAT] >= scored[s.HEAT].median()).to_numpy()
+    return np.select([high_q & ~high_h, high_q & high_h, ~high_q & high_h], [0, 1, 2], 3)
 
 
 def quality_heat_summary(articles: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +199,7 @@ def quality_heat_summary(articles: pd.DataFrame) -> pd.DataFrame:
 
     Spearman rank correlation, medians, and how many articles have both scores or not.
     """
-    points = quality_heat(articles)
+    points = _scores(articles)
     spearman = np.nan
     if len(points) >= 3 and points[s.QUALITY].nunique() > 1 and points[s.HEAT].nunique() > 1:
         spearman = points[s.QUALITY].rank().corr(points[s.HEAT].rank())
@@ -196,8 +210,8 @@ def quality_heat_summary(articles: pd.DataFrame) -> pd.DataFrame:
         "Median heat": points[s.HEAT].median() if len(points) else np.nan,
         "Spearman correlation": spearman,
     }
-    for label in (UNDER_PROMOTED, DESERVED, OVER_EXPOSED, LOW_PRIORITY):
-        rows[label] = int((points[QUADRANT] == label).sum())
+    counts = np.bincount(_quadrant_codes(points), minlength=len(_QUADRANTS))
+    rows.update({label: int(count) for label, count in zip(_QUADRANTS, counts)})
     return pd.DataFrame({METRIC: list(rows), VALUE: pd.Series(list(rows.values()), dtype="float64")})
 
 

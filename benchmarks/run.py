@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-limit", type=int, default=0, help="time the naive baseline on this many files and scale up (0: all files)")
     parser.add_argument("--drop-caches", action="store_true", help="also time a cold load with the OS page cache dropped (root only)")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each way of loading; the fastest counts")
+    parser.add_argument("--cases", nargs="+", metavar="NAME", help='only the ways of loading whose name starts with one of these, e.g. naive warm "cold (" (default: all)')
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where corpora, caches and results go")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -141,10 +142,11 @@ def load_suite(corpus: Path, args: argparse.Namespace) -> dict:
             "naive": lambda: ["naive", str(corpus), str(args.naive_limit)],
         }
     )
-    result = {name: best_of(prepare, args.repeat) for name, prepare in scenarios.items()}
-    naive = result["naive"]["seconds"]
+    chosen = {name: prepare for name, prepare in scenarios.items() if not args.cases or name.startswith(tuple(args.cases))}
+    result = {name: best_of(prepare, args.repeat) for name, prepare in chosen.items()}
+    naive = result["naive"]["seconds"] if "naive" in result else None
     for entry in result.values():
-        entry["naive_ratio"] = round(naive / entry["seconds"], 1) if entry["seconds"] else None
+        entry["naive_ratio"] = round(naive / entry["seconds"], 1) if naive and entry["seconds"] else None
     return result
 
 

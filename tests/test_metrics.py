@@ -160,3 +160,26 @@ def test_metrics_cope_with_a_corpus_without_topics():
     assert m.topic_cooccurrence(A, empty).empty
     assert m.topic_mix(A, empty).empty
     assert m.kpis(A, empty, A, empty).set_index(m.METRIC).loc["Topics", m.VALUE] == 0
+
+
+def test_an_article_listed_twice_counts_twice_in_topic_splits_and_keeps_its_topics():
+    twice = pd.concat([A, A.iloc[[0]]], ignore_index=True)  # d0 again
+    got = m.volume(twice, T, granularity="month", split="topic", top_n=10)
+    assert dict(zip(got[m.GROUP], got[m.COUNT])) == {"AI": 4, "Policy": 2, "Chips": 1}
+    stories = m.top_stories(twice, T, limit=None)
+    assert stories.loc[stories[s.DOC_ID] == "d0", m.TOPICS_TEXT].tolist() == ["AI; Policy", "AI; Policy"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ids=st.lists(st.sampled_from(["d0", "d1", "d2", "d3", "d4"]), min_size=5, max_size=5),
+    pairs=st.lists(st.tuples(st.sampled_from(["d0", "d1", "d2", "d3", "d4", "elsewhere"]), st.sampled_from(["AI", "Chips", "Policy"])), max_size=12),
+    limit=st.sampled_from([None, 1, 3]),
+)
+def test_property_top_stories_topics_are_each_articles_topics_in_written_order(ids, pairs, limit):
+    articles = A.assign(**{s.DOC_ID: pd.Series(ids, dtype=s.STRING)})
+    topics = topics_frame(pairs)
+    got = m.top_stories(articles, topics, limit=limit)
+    written = {doc: "; ".join(topic for owner, topic in pairs if owner == doc) for doc in set(ids)}
+    assert got[m.TOPICS_TEXT].tolist() == [written[doc] for doc in got[s.DOC_ID]]
+    assert got[m.TOPICS_TEXT].dtype == s.STRING
