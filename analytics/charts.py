@@ -37,6 +37,12 @@ def color_map(keys: list[str]) -> dict[str, str]:
     return colors
 
 
+def corpus_colors(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, str]:
+    """One colour per outlet and per topic of a whole corpus, most frequent first."""
+    outlets = articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist()
+    return color_map(outlets + topics[s.TOPIC].astype(str).value_counts().index.tolist())
+
+
 def volume_figure(
     frame: pd.DataFrame, *, colors: dict[str, str] | None = None, measure: str = m.COUNT, title: str = "Articles over time"
 ) -> go.Figure:

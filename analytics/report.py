@@ -64,7 +64,7 @@ def report_html(
     shown_notes = ri.notes_in_period(ws.notes, start, end, filters.topics)
     dated = len(a) > 0 and start is not None and end is not None
     found = ri.find_spikes(corpus, filters, start, end, options, story_map) if dated else ri.SpikeFindings({}, [])
-    colors = _colors(corpus)
+    colors = charts.corpus_colors(corpus.articles, corpus.topics)
     comparisons = _comparisons(corpus, filters, start, end, previous=len(before) > 0, outlets=compare_outlets) if dated else []
     stamp = generated_at or datetime.now(timezone.utc)
     context = {
@@ -210,10 +210,3 @@ def _health(corpus: Corpus, a: pd.DataFrame, note_problems: pd.DataFrame) -> dic
             for _, row in note_problems.iterrows()
         ],
     }
-
-
-def _colors(corpus: Corpus) -> dict[str, str]:
-    """One colour per outlet and topic, from the whole corpus, as in the dashboard."""
-    outlets = corpus.articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist()
-    topics = corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist()
-    return charts.color_map(outlets + topics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from analytics.annotations import ANNOTATION_DTYPES, read_annotations
 from analytics.corpus import Corpus, ProgressCallback, load_corpus, problems_frame
 from analytics.schema import empty_frame
 from analytics.stories import story_ids
+from analytics.uploads import extract_uploads
 
 
 @dataclass
@@ -28,6 +30,19 @@ def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | 
     """Load the documents under the paths, group them into stories and read any annotations."""
     corpus = load_corpus(*paths, progress=progress, cache=cache)
     return with_insights(corpus, paths)
+
+
+def open_uploads(uploads: Iterable[tuple[str, bytes]]) -> Workspace:
+    """A workspace of uploaded documents and `.zip` archives, unpacked safely into a private folder.
+
+    Archive entries refused while unpacking count as files seen and skipped, each with its error.
+    """
+    extraction = extract_uploads(uploads)
+    corpus = load_corpus(extraction.folder, cache=False)
+    if extraction.problems:
+        corpus.problems = pd.concat([problems_frame(extraction.problems), corpus.problems], ignore_index=True)
+        corpus.files_seen += len({problem.path for problem in extraction.problems})
+    return with_insights(corpus, [extraction.folder])
 
 
 def with_insights(corpus: Corpus, paths: tuple[str | os.PathLike[str], ...] | list[str | os.PathLike[str]]) -> Workspace:

@@ -1,0 +1,237 @@
+"""View models: what each dashboard view shows, as frames and figures, for a thin front door.
+
+A `Selection` holds the filtered articles once per rerun; each `*_view` function turns it into
+the frames a view draws and the figures drawn from exactly those frames. Nothing here imports
+streamlit, so every view can be tested (and reused) without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import charts, compare, spikes, stories
+from analytics import concentration as cc
+from analytics import insight_charts as ic
+from analytics import metrics as m
+from analytics import movers as mv
+from analytics import schema as s
+from analytics.corpus import Corpus
+from analytics.filters import Filters, filter_articles, previous_period, topics_of
+from analytics.workspace import Workspace
+
+OUTLETS_VS_REST = "outlets"
+PERIOD_VS_PREVIOUS = "period"
+TIMELINE_STORIES = 10
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The workspace narrowed by the filters, computed once and shared by every view."""
+
+    ws: Workspace
+    filters: Filters
+    count_stories: bool = False
+
+    @cached_property
+    def a(self) -> pd.DataFrame:
+        """The filtered articles."""
+        return filter_articles(self.ws.corpus.articles, self.ws.corpus.topics, self.filters)
+
+    @cached_property
+    def t(self) -> pd.DataFrame:
+        """The topic rows of the filtered articles."""
+        return topics_of(self.ws.corpus.topics, self.a)
+
+    @cached_property
+    def before(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Articles and topics of the period of equal length before the selected one."""
+        first, last = data_span(self.ws.corpus)
+        return self._narrow(previous_period(self.filters, first, last))
+
+    @cached_property
+    def counted(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """What volume and share charts count: every article, or the first article of each story."""
+        if not self.count_stories:
+            return self.a, self.t
+        firsts = stories.one_per_story(self.a, self.ws.story_map)
+        return firsts, topics_of(self.t, firsts)
+
+    @property
+    def unit(self) -> str:
+        return "stories" if self.count_stories else "articles"
+
+    def _narrow(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        articles = filter_articles(self.ws.corpus.articles, self.ws.corpus.topics, filters)
+        return articles, topics_of(self.ws.corpus.topics, articles)
+
+
+def data_span(corpus: Corpus) -> tuple:
+    """The first and last publication dates in the corpus (None, None when nothing is dated)."""
+    dates = corpus.articles[s.PUBLISHED_AT].dropna()
+    return (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
+
+
+def top_groups(frame: pd.DataFrame) -> list[str]:
+    """The named groups of a volume-like frame (everything but Other), for drill-down."""
+    return [group for group in frame[m.GROUP].unique() if group != m.OTHER]
+
+
+@dataclass(frozen=True)
+class Overview:
+    kpis: pd.DataFrame
+    volume: pd.DataFrame
+    figure: go.Figure
+    spikes: pd.DataFrame
+    spike_stories: pd.DataFrame
+    undated: int
+
+
+def overview_view(sel: Selection, o: m.MetricOptions, split: str | None, colors: dict[str, str]) -> Overview:
+    """KPIs against the previous period, volume with spikes and notes, and the stories behind the spikes."""
+    a, t = sel.counted
+    volume = m.volume(a, t, granularity=o.granularity, split=split, top_n=o.top_n, rolling=o.rolling)
+    found = spikes.spikes(volume)
+    figure = charts.volume_figure(volume, colors=colors, title=f"{sel.unit.capitalize()} per {o.granularity}")
+    ic.add_annotation_lines(ic.add_spike_markers(figure, found), sel.ws.notes, topics=sel.filters.topics or None)
+    behind = spikes.spike_stories(
+        found, sel.a, sel.ws.story_map, sel.t, granularity=o.granularity, split=split, top_groups=top_groups(volume)
+    ) if len(found) else pd.DataFrame()
+    return Overview(m.kpis(sel.a, sel.t, *sel.before), volume, figure, found, behind, int(a[s.PUBLISHED_AT].isna().sum()))
+
+
+def outlet_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str], *, weighted: bool) -> dict[str, tuple[pd.DataFrame, go.Figure]]:
+    """Outlet share (optionally by summed heat) and who drove coverage when, keyed by download name."""
+    a, t = sel.counted
+    share = m.provider_share(a, top_n=o.top_n, weight="heat" if weighted else None)
+    by_period = m.volume(a, t, granularity=o.granularity, split="provider", top_n=o.top_n)
+    return {
+        "outlet-share": (share, charts.provider_share_figure(share, colors=colors, weighted=weighted)),
+        "outlets-by-period": (by_period, charts.volume_figure(by_period, colors=colors, measure=m.SHARE, title="Who drove coverage when")),
+    }
+
+
+def topic_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str]) -> dict[str, tuple[pd.DataFrame, go.Figure]]:
+    """Topic mix (with notes), topics over time, co-occurrence and outlet concentration, keyed by download name."""
+    a, t = sel.counted
+    mix = m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n)
+    pairs = m.topic_cooccurrence(sel.a, sel.t, top_n=o.top_n)
+    spread = cc.outlet_concentration(sel.a, sel.t, top_n=o.top_n)
+    mix_figure = ic.add_annotation_lines(charts.topic_mix_figure(mix, colors=colors), sel.ws.notes, topics=mix[m.GROUP].unique())
+    return {
+        "topic-mix": (mix, mix_figure),
+        "topics-over-time": (mix, charts.topic_heatmap_figure(mix)),
+        "topic-cooccurrence": (pairs, charts.cooccurrence_figure(pairs)),
+        "outlet-concentration": (spread, ic.concentration_figure(spread)),
+    }
+
+
+@dataclass(frozen=True)
+class Quality:
+    points: pd.DataFrame
+    summary: pd.DataFrame
+    figure: go.Figure
+
+    def value(self, metric: str) -> float:
+        """One number of the summary by its label."""
+        return float(self.summary.set_index(m.METRIC).loc[metric, m.VALUE])
+
+
+def quality_view(sel: Selection) -> Quality:
+    """Quality against heat: the points, the summary numbers and the scatter."""
+    points, summary = m.quality_heat(sel.a), m.quality_heat_summary(sel.a)
+    unscored = int(summary.set_index(m.METRIC).loc["Articles without both scores", m.VALUE])
+    return Quality(points, summary, charts.quality_heat_figure(points, unscored=unscored))
+
+
+@dataclass(frozen=True)
+class Stories:
+    stories: pd.DataFrame
+    followers: pd.DataFrame
+    timeline: go.Figure | None
+    outside: pd.DataFrame
+
+    @property
+    def shared(self) -> int:
+        """How many stories ran in more than one article."""
+        return int((self.stories[stories.SIZE] > 1).sum())
+
+
+def story_view(sel: Selection, colors: dict[str, str]) -> Stories:
+    """Stories largest first, how the biggest spread, and outlets cited but missing from the data."""
+    grouped = stories.stories(sel.a, sel.ws.story_map)
+    biggest = grouped.loc[grouped[stories.SIZE] > 1, stories.STORY_ID].head(TIMELINE_STORIES).tolist()
+    followers = stories.story_followers(sel.a, sel.ws.story_map, story_ids=biggest)
+    labels = dict(zip(grouped[stories.STORY_ID], grouped[s.TITLE]))
+    timeline = ic.story_timeline_figure(followers, labels=labels, colors=colors, aligned=True) if len(followers) else None
+    known = set(sel.ws.corpus.articles[s.PROVIDER_DOMAIN].dropna().astype(str))
+    outside = stories.outside_outlets(sel.a, sel.ws.corpus.related, known_domains=known)
+    return Stories(grouped, followers, timeline, outside)
+
+
+@dataclass(frozen=True)
+class Changes:
+    label: str
+    now: int
+    before: int
+    movers: dict[str, pd.DataFrame]
+
+
+def change_view(sel: Selection, *, min_count: int) -> Changes:
+    """Topic and outlet movers over the selected dates (or the last 30 days of data) against the period before."""
+    window, label = mv.movers_window(sel.filters, sel.ws.corpus.articles)
+    if window == sel.filters:
+        now, now_t = sel.a, sel.t
+        before, before_t = sel.before
+    else:
+        now, now_t = sel._narrow(window)
+        before, before_t = sel._narrow(previous_period(window, window.start, window.end))
+    frames = {by: mv.movers(now, now_t, before, before_t, by=by, min_count=min_count) for by in ("topic", "provider")}
+    return Changes(label, len(now), len(before), frames)
+
+
+def comparison_for(sel: Selection, mode: str, outlets: list[str]) -> compare.Comparison | None:
+    """The two filter sets a comparison mode means (None when no outlet is chosen)."""
+    if mode == OUTLETS_VS_REST:
+        return compare.outlets_vs_rest(sel.ws.corpus.articles, sel.filters, outlets) if outlets else None
+    return compare.period_vs_previous(sel.filters, *data_span(sel.ws.corpus))
+
+
+def compare_view(sel: Selection, pair: compare.Comparison, o: m.MetricOptions) -> dict[str, tuple[pd.DataFrame, go.Figure | None]]:
+    """A against B for volume, topic mix and quality vs heat, with the differences, keyed by download name."""
+    articles, topics = sel.ws.corpus.articles, sel.ws.corpus.topics
+    labels = (pair.label_a, pair.label_b)
+    volume = compare.compare_volume(articles, topics, pair, granularity=o.granularity)
+    mix = compare.compare_topics(articles, topics, pair, top_n=o.top_n)
+    quality = compare.compare_quality(articles, topics, pair).rename(columns={compare.VALUE_A: labels[0], compare.VALUE_B: labels[1]})
+    return {
+        "compare-volume": (volume, ic.compare_volume_figure(volume, labels=labels)),
+        "compare-topics": (mix, ic.compare_topics_figure(mix, labels=labels)),
+        "compare-quality": (quality, None),
+    }
+
+
+def health_tables(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """The problems by severity, by file, and in full (errors first), keyed by name."""
+    problems = corpus.problems.sort_values(s.SEVERITY, key=lambda col: col.map(s.SEVERITIES.index), kind="stable")
+    return {
+        "by-severity": problems.groupby(s.SEVERITY, sort=False).size().rename("problems").reset_index(),
+        "by-file": problems.groupby([s.PATH, s.SEVERITY], sort=False).size().rename("problems").reset_index(),
+        "problems": problems,
+    }
+
+
+def drill_rows(sel: Selection, frame: pd.DataFrame, point: dict, *, granularity: str, split: str | None) -> tuple[pd.DataFrame, str]:
+    """The counted articles behind one selected bar of a period chart, and a phrase naming it."""
+    a, t = sel.counted
+    group, period = point["customdata"][0], pd.Timestamp(point["x"])
+    rows = m.articles_behind(a, t, period=period, granularity=granularity, split=split, group=group, top_groups=top_groups(frame))
+    return rows, f"{group}, {granularity} of {period:%d %b %Y}"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """"1 article", "3 articles" (or the given plural)."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"

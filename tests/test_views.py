@@ -1,0 +1,67 @@
+"""View models on the sample data: what each dashboard view shows, without a browser."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics import charts
+from analytics import metrics as m
+from analytics import schema as s
+from analytics import views as vw
+from analytics.filters import Filters
+from analytics.workspace import open_workspace
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def ws():
+    return open_workspace(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def colors(ws):
+    return charts.corpus_colors(ws.corpus.articles, ws.corpus.topics)
+
+
+def test_overview_counts_articles_or_stories(ws, colors):
+    articles = vw.overview_view(vw.Selection(ws, Filters()), m.MetricOptions(), None, colors)
+    assert articles.volume[m.COUNT].sum() == ws.corpus.articles[s.PUBLISHED_AT].notna().sum()
+    assert articles.undated == 1
+    counted = vw.overview_view(vw.Selection(ws, Filters(), count_stories=True), m.MetricOptions(), None, colors)
+    assert counted.volume[m.COUNT].sum() < articles.volume[m.COUNT].sum()
+    assert counted.figure.layout.title.text == "Stories per month"
+
+
+def test_every_panel_draws_its_own_frame(ws, colors):
+    sel = vw.Selection(ws, Filters(topics=("AI",)))
+    for panels in (vw.outlet_view(sel, m.MetricOptions(), colors, weighted=False), vw.topic_view(sel, m.MetricOptions(), colors)):
+        for name, (frame, figure) in panels.items():
+            assert len(frame) and figure.data, name
+
+
+def test_changes_without_dates_use_the_last_30_days(ws):
+    view = vw.change_view(vw.Selection(ws, Filters()), min_count=3)
+    assert "last 30 days" in view.label and view.now > 0 and view.before > 0
+    chosen = vw.change_view(vw.Selection(ws, Filters(start=date(2026, 1, 1), end=date(2026, 3, 31))), min_count=3)
+    assert chosen.label == "the selected dates"
+
+
+def test_comparisons(ws):
+    sel = vw.Selection(ws, Filters())
+    assert vw.comparison_for(sel, vw.OUTLETS_VS_REST, []) is None
+    pair = vw.comparison_for(sel, vw.OUTLETS_VS_REST, ["dailyledger.example"])
+    panels = vw.compare_view(sel, pair, m.MetricOptions())
+    assert list(panels) == ["compare-volume", "compare-topics", "compare-quality"]
+    assert "The Daily Ledger" in panels["compare-quality"][0].columns
+
+
+def test_health_tables_put_errors_first(ws):
+    tables = vw.health_tables(ws.corpus)
+    assert tables["by-severity"][s.SEVERITY].tolist() == [s.ERROR, s.WARNING, s.DUPLICATE]
+    assert tables["problems"][s.SEVERITY].iloc[0] == s.ERROR
+
+
+def test_plural():
+    assert (vw.plural(1, "story", "stories"), vw.plural(1200, "article")) == ("1 story", "1,200 articles")
