@@ -23,7 +23,7 @@ _QUADRANT_COLORS = {
     m.OVER_EXPOSED: "#F58518",
     m.LOW_PRIORITY: "#9D9D9D",
 }
-_LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=60, b=10), legend_title_text="", hovermode="closest")
+LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=60, b=10), legend_title_text="", hovermode="closest")
 
 
 def color_map(keys: list[str]) -> dict[str, str]:
@@ -65,7 +65,7 @@ def volume_figure(
                 line=dict(color=colors.get(str(group), "#333"), width=2, dash="dot"), hoverinfo="skip",
             )
     y_title = "Articles per period" if measure == m.COUNT else "Share of the period (%)"
-    figure.update_layout(title=title, barmode="stack", xaxis_title="Period start (UTC)", yaxis_title=y_title, **_LAYOUT)
+    figure.update_layout(title=title, barmode="stack", xaxis_title="Period start (UTC)", yaxis_title=y_title, **LAYOUT)
     if measure == m.SHARE:
         figure.update_yaxes(tickformat=".0%")
     return figure
@@ -89,7 +89,7 @@ def provider_share_figure(frame: pd.DataFrame, *, colors: dict[str, str] | None 
         )
     )
     x_title = "Summed heat" if weighted else "Articles"
-    figure.update_layout(title="Outlet share" + (" (weighted by heat)" if weighted else ""), xaxis_title=x_title, yaxis_title="Outlet", **_LAYOUT)
+    figure.update_layout(title="Outlet share" + (" (weighted by heat)" if weighted else ""), xaxis_title=x_title, yaxis_title="Outlet", **LAYOUT)
     figure.update_layout(height=max(320, 40 * len(frame) + 120))
     return figure
 
@@ -118,7 +118,7 @@ def topic_heatmap_figure(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}<br>%{x|%b %Y}<br>%{z} articles<extra></extra>",
         )
     )
-    figure.update_layout(title="Topics over time", xaxis_title="Period start (UTC)", yaxis_title="Topic", **_LAYOUT)
+    figure.update_layout(title="Topics over time", xaxis_title="Period start (UTC)", yaxis_title="Topic", **LAYOUT)
     return figure
 
 
@@ -133,7 +133,7 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y} + %{x}<br>%{z} articles<extra></extra>",
         )
     )
-    figure.update_layout(title="Topics that appear together", xaxis_title="Topic", yaxis_title="Topic", **_LAYOUT)
+    figure.update_layout(title="Topics that appear together", xaxis_title="Topic", yaxis_title="Topic", **LAYOUT)
     figure.update_yaxes(autorange="reversed")
     return figure
 
@@ -151,7 +151,7 @@ def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0) -> go.Figure
                 mode="markers",
                 name=f"{quadrant} ({len(rows)})",
                 marker=dict(color=color, size=7, opacity=0.7),
-                customdata=list(zip(rows[s.DOC_ID], rows[s.TITLE].map(_hover_text), rows[s.PROVIDER_NAME].map(_hover_text), rows[s.PUBLISHED_AT].dt.strftime("%Y-%m-%d"))),
+                customdata=list(zip(rows[s.DOC_ID], rows[s.TITLE].map(hover_text), rows[s.PROVIDER_NAME].map(hover_text), rows[s.PUBLISHED_AT].dt.strftime("%Y-%m-%d"))),
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} · %{customdata[3]}<br>quality %{x}, heat %{y}<extra></extra>",
             )
         )
@@ -159,10 +159,10 @@ def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0) -> go.Figure
         figure.add_vline(x=points[s.QUALITY].median(), line_dash="dash", line_color="#888")
         figure.add_hline(y=points[s.HEAT].median(), line_dash="dash", line_color="#888")
     note = f"{len(points)} articles with both scores; {unscored} without are not shown"
-    figure.update_layout(title=f"Quality vs heat<br><sup>{note}</sup>", xaxis_title="Quality score", yaxis_title="Heat score", **_LAYOUT)
+    figure.update_layout(title=f"Quality vs heat<br><sup>{note}</sup>", xaxis_title="Quality score", yaxis_title="Heat score", **LAYOUT)
     return figure
 
 
-def _hover_text(value: object) -> str:
-    # Document text goes into plotly's HTML-like hover labels: escape it so it stays text.
+def hover_text(value: object) -> str:
+    """Document text made safe for plotly's HTML-like labels: escaped, so it stays text."""
     return html.escape(str(value))

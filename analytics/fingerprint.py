@@ -9,14 +9,18 @@ from analytics.ingest import discover_files
 
 
 def fingerprint(*paths: str | os.PathLike[str]) -> str:
-    """A digest of every document's path, size and modification time under the paths."""
+    """A digest of the path, size, modification and change time of every file under the paths.
+
+    Ignored files count too, so editing `annotations.csv` beside the documents changes it; the
+    change time catches a rewrite that keeps size and modification time (as the parse cache does).
+    """
     digest = hashlib.blake2b(digest_size=16)
     found = discover_files(*paths)
-    for path in found.documents:
+    for path in found.documents + found.ignored:
         try:
             stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+            line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n"
         except OSError:
-            digest.update(f"{path}\0missing\n".encode("utf-8", "surrogateescape"))
-    digest.update(f"ignored:{len(found.ignored)}".encode())
+            line = f"{path}\0missing\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

@@ -6,7 +6,6 @@ a layer (spike markers, editors' notes) to a time chart that `charts` already bu
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection
 
 import numpy as np
@@ -15,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics import annotations as an
+from analytics.charts import LAYOUT, hover_text
 from analytics import compare as cmp
 from analytics import concentration as cc
 from analytics import metrics as m
@@ -26,7 +26,6 @@ SPIKE_COLOR = "#D62728"
 NOTE_COLOR = "#6A3D9A"
 MORE_COLOR = "#2CA02C"
 LESS_COLOR = "#D62728"
-_LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=60, b=10), legend_title_text="", hovermode="closest")
 _LABEL_CHARS = 70
 
 
@@ -60,17 +59,17 @@ def story_timeline_figure(
             x=group["_when"], y=group[st.STORY_ID].astype(str), mode="markers", name=str(outlet),
             marker=dict(size=11, color=(colors or {}).get(str(outlet)), symbol=np.where(group[st.IS_FIRST], "star", "circle"), line=dict(width=1, color="white")),
             customdata=list(zip(
-                group[s.TITLE].map(_text), [_text(outlet)] * len(group), group[st.LAG_HOURS].fillna(0).round(1),
+                group[s.TITLE].map(hover_text), [hover_text(outlet)] * len(group), group[st.LAG_HOURS].fillna(0).round(1),
                 group[s.PUBLISHED_AT].dt.strftime("%d %b %Y %H:%M"),
             )),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[3]} UTC<br>%{customdata[2]} hours after the first<extra></extra>",
         )
     figure.update_yaxes(
-        tickmode="array", tickvals=order, ticktext=[_text(_short(labels[story])) for story in order],
+        tickmode="array", tickvals=order, ticktext=[hover_text(_short(labels[story])) for story in order],
         categoryorder="array", categoryarray=order[::-1],
     )
     x_title = "Hours after the story's first article" if aligned else "Published (UTC)"
-    figure.update_layout(title="How each story spread: first outlet (star) and followers", xaxis_title=x_title, **_LAYOUT)
+    figure.update_layout(title="How each story spread: first outlet (star) and followers", xaxis_title=x_title, **LAYOUT)
     figure.update_layout(height=max(320, 36 * len(order) + 140))
     return figure
 
@@ -89,7 +88,7 @@ def add_spike_markers(figure: go.Figure, spikes: pd.DataFrame, *, name: str = "S
     for period, rows in by_period:
         x.append(pd.Timestamp(period))
         y.append(tops.get(pd.Timestamp(period), float(rows[m.COUNT].max())))
-        text.append("<br>".join(f"{_text(r.group)}: {r.count} articles, usually {r.baseline:.0f}" for r in rows.itertuples()))
+        text.append("<br>".join(f"{hover_text(r.group)}: {r.count} articles, usually {r.baseline:.0f}" for r in rows.itertuples()))
     figure.add_scatter(
         x=x, y=y, mode="markers", name=name, text=text,
         marker=dict(symbol="triangle-down", size=14, color=SPIKE_COLOR, line=dict(width=1, color="white")),
@@ -116,11 +115,11 @@ def add_annotation_lines(
         rows, dates = rows[keep.to_numpy()], dates[keep]
     for when, label, topic in zip(dates, rows[an.LABEL], rows[an.TOPIC]):
         figure.add_shape(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1, line=dict(color=NOTE_COLOR, width=1, dash="dot"))
-        about = "" if pd.isna(topic) else f" ({_text(topic)})"
+        about = "" if pd.isna(topic) else f" ({hover_text(topic)})"
         figure.add_annotation(
             x=when, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False, textangle=-30,
-            text=_text(_short(str(label), 30)), font=dict(size=10, color=NOTE_COLOR),
-            hovertext=f"{when:%d %b %Y}: {_text(label)}{about}",
+            text=hover_text(_short(str(label), 30)), font=dict(size=10, color=NOTE_COLOR),
+            hovertext=f"{when:%d %b %Y}: {hover_text(label)}{about}",
         )
     return figure
 
@@ -131,8 +130,8 @@ def concentration_figure(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=rows[cc.EFFECTIVE_OUTLETS], y=rows[s.TOPIC].astype(str), orientation="h", marker_color="#4C78A8",
-            text=[f"{_text(top)} {share:.0%}" for top, share in zip(rows[cc.TOP_OUTLET], rows[cc.TOP_SHARE])], textposition="auto",
-            customdata=list(zip(rows[cc.ARTICLES], rows[cc.OUTLETS], rows[cc.HHI], rows[cc.TOP_OUTLET].map(_text), rows[cc.TOP_SHARE])),
+            text=[f"{hover_text(top)} {share:.0%}" for top, share in zip(rows[cc.TOP_OUTLET], rows[cc.TOP_SHARE])], textposition="auto",
+            customdata=list(zip(rows[cc.ARTICLES], rows[cc.OUTLETS], rows[cc.HHI], rows[cc.TOP_OUTLET].map(hover_text), rows[cc.TOP_SHARE])),
             hovertemplate=(
                 "<b>%{y}</b><br>%{customdata[0]} articles from %{customdata[1]} outlets<br>"
                 "as if %{x:.1f} outlets shared it equally (HHI %{customdata[2]:.2f})<br>"
@@ -142,7 +141,7 @@ def concentration_figure(frame: pd.DataFrame) -> go.Figure:
     )
     figure.update_layout(
         title="How many outlets carry each topic<br><sup>effective number of outlets; low means one or two outlets dominate</sup>",
-        xaxis_title="Effective number of outlets (1 / HHI)", yaxis_title="Topic", **_LAYOUT,
+        xaxis_title="Effective number of outlets (1 / HHI)", yaxis_title="Topic", **LAYOUT,
     )
     figure.update_layout(height=max(320, 32 * len(frame) + 140))
     return figure
@@ -156,11 +155,11 @@ def compare_volume_figure(frame: pd.DataFrame, *, labels: tuple[str, str] = ("A"
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
     for count, label, index in ((cmp.COUNT_A, labels[0], 0), (cmp.COUNT_B, labels[1], 1)):
         figure.add_bar(
-            x=x, y=frame[count], name=_text(label), customdata=[h[index] for h in hover], row=1, col=1,
-            hovertemplate=f"{_text(label)}<br>%{{customdata}}: %{{y}} articles<extra></extra>",
+            x=x, y=frame[count], name=hover_text(label), customdata=[h[index] for h in hover], row=1, col=1,
+            hovertemplate=f"{hover_text(label)}<br>%{{customdata}}: %{{y}} articles<extra></extra>",
         )
-    _add_difference(figure, x, frame[cmp.DIFFERENCE], f"{_text(labels[0])} − {_text(labels[1])}", row=2, col=1, format_=",d")
-    figure.update_layout(title=f"{_text(labels[0])} vs {_text(labels[1])}: articles per period", barmode="group", **_LAYOUT)
+    _add_difference(figure, x, frame[cmp.DIFFERENCE], f"{hover_text(labels[0])} − {hover_text(labels[1])}", row=2, col=1, format_=",d")
+    figure.update_layout(title=f"{hover_text(labels[0])} vs {hover_text(labels[1])}: articles per period", barmode="group", **LAYOUT)
     figure.update_xaxes(title_text="Period start (UTC)" if same_dates else "Period (1 = the first of each side)", row=2, col=1)
     figure.update_yaxes(title_text="Articles", row=1, col=1)
     figure.update_yaxes(title_text="Difference", row=2, col=1)
@@ -174,11 +173,11 @@ def compare_topics_figure(frame: pd.DataFrame, *, labels: tuple[str, str] = ("A"
     figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.6, 0.4], horizontal_spacing=0.04)
     for share, count, label in ((cmp.SHARE_A, cmp.COUNT_A, labels[0]), (cmp.SHARE_B, cmp.COUNT_B, labels[1])):
         figure.add_bar(
-            x=rows[share], y=topics, orientation="h", name=_text(label), customdata=rows[count], row=1, col=1,
-            hovertemplate=f"{_text(label)}<br>%{{y}}: %{{x:.1%}} of topic mentions (%{{customdata}})<extra></extra>",
+            x=rows[share], y=topics, orientation="h", name=hover_text(label), customdata=rows[count], row=1, col=1,
+            hovertemplate=f"{hover_text(label)}<br>%{{y}}: %{{x:.1%}} of topic mentions (%{{customdata}})<extra></extra>",
         )
-    _add_difference(figure, rows[cmp.DIFFERENCE] * 100, topics, f"{_text(labels[0])} − {_text(labels[1])} (points)", row=1, col=2, format_=".1f", horizontal=True)
-    figure.update_layout(title=f"{_text(labels[0])} vs {_text(labels[1])}: topic mix", barmode="group", **_LAYOUT)
+    _add_difference(figure, rows[cmp.DIFFERENCE] * 100, topics, f"{hover_text(labels[0])} − {hover_text(labels[1])} (points)", row=1, col=2, format_=".1f", horizontal=True)
+    figure.update_layout(title=f"{hover_text(labels[0])} vs {hover_text(labels[1])}: topic mix", barmode="group", **LAYOUT)
     figure.update_layout(height=max(320, 34 * len(frame) + 140))
     figure.update_xaxes(title_text="Share of topic mentions", tickformat=".0%", row=1, col=1)
     figure.update_xaxes(title_text="Difference (points)", row=1, col=2)
@@ -223,7 +222,3 @@ def _dates(periods: pd.Series) -> list[str]:
 def _short(text: str, limit: int = _LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def _text(value: object) -> str:
-    # Document and note text goes into plotly's HTML-like labels: escape it so it stays text.
-    return html.escape(str(value))

@@ -52,7 +52,6 @@ class MetricOptions:
     top_n: int = 8
     granularity: str = "month"
     rolling: int | None = None
-    stories_limit: int = 50
 
 
 def periods(published_at: pd.Series, granularity: str) -> pd.Series:

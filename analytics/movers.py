@@ -8,14 +8,11 @@ from datetime import timedelta
 import pandas as pd
 
 from analytics import schema as s
+from analytics.metrics import CHANGE, COUNT, GROUP, SHARE
 from analytics.filters import Filters, member_of
 
-GROUP = "group"
-COUNT = "count"
 PREVIOUS_COUNT = "previous_count"
-SHARE = "share"
 PREVIOUS_SHARE = "previous_share"
-CHANGE = "change"
 STATUS = "status"
 
 NEW = "new"
