@@ -12,6 +12,7 @@ import re
 
 import yaml
 
+from analytics import fast_yaml
 from analytics.schema import LoadOptions
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,7 +36,10 @@ _MAX_NUMBER_CHARS = 100
 # Indentation plus compact block indicators (`- - x`, `? `, tags, anchors) at a line's start.
 _BLOCK_PREFIX = re.compile(r"^[ \t]*(?:(?:[-?:]|[!&][^ \t\n]*)[ \t]+)*", re.MULTILINE)
 # An anchor (`&name`) where YAML allows one; `AT&T` and `Health & Care` are not anchors.
-_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])&[^\s\[\]{},]")
+# Searched in "\n" + text; written to start with `&`, which Python's `re` finds fast.
+_ANCHOR = re.compile(r"&(?<=[\s\[\]{},]&)[^\s\[\]{},]")
+# A tag or anchor at the start of a line's content, in "\n" + text.
+_PROPERTY_FIRST = re.compile(r"\n[ \t?:-]*[!&]")
 _TOP_KEY = re.compile(r"^([^\s#'\"\-?:{}\[\],&*!|>%@`][^:\n]*?)[ \t]*:(?:[ \t]|$)")
 # JSON writes characters beyond U+FFFF as a pair of escapes, which YAML readers refuse.
 _SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
@@ -73,6 +77,9 @@ for _tag in ("int", "float", "bool", "timestamp"):
     DocumentLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _lenient(f"tag:yaml.org,2002:{_tag}"))
 
 
+_FAST = fast_yaml.FastReader(DocumentLoader.yaml_implicit_resolvers, _MAX_NUMBER_CHARS)
+
+
 def load_yaml(front: str, options: LoadOptions = LoadOptions()) -> tuple[object, list[str]]:
     """The YAML value of front-matter text and a note for each repair made on the way.
 
@@ -85,7 +92,9 @@ def load_yaml(front: str, options: LoadOptions = LoadOptions()) -> tuple[object,
         notes.append("JSON-style escape pairs (\\ud83d\\ude00) joined into single characters")
     try:
         _refuse_structure(front, options)
-        data = yaml.load(front, Loader=DocumentLoader)  # noqa: S506 - a safe loader subclass
+        data = _FAST.load(front)
+        if data is fast_yaml.UNSURE:
+            data = yaml.load(front, Loader=DocumentLoader)  # noqa: S506 - a safe loader subclass
     except FrontMatterError:
         raise
     except yaml.MarkedYAMLError as error:
@@ -119,6 +128,22 @@ def nesting_bound(front: str) -> int:
     return 2 * widest + 2 + front.count("[") + front.count("{")
 
 
+def _shallow(front: str, limit: int) -> bool:
+    """Whether `nesting_bound(front) <= limit`, mostly without measuring every line's prefix.
+
+    Unless a tag or an anchor starts a line's content, its block prefix is made of ` \t?:-`
+    only, so when no line starts with more of those than the limit leaves room for, the
+    bound holds.
+    """
+    room = (limit - 2 - front.count("[") - front.count("{")) // 2
+    if room < 0:
+        return False
+    lines = "\n" + front
+    if (("!" in front or "&" in front) and _PROPERTY_FIRST.search(lines)) or re.search(r"\n[ \t?:-]{%d}" % (room + 1), lines):
+        return nesting_bound(front) <= limit
+    return True
+
+
 def _join_pair(high: str, low: str) -> int:
     return 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
 
@@ -129,7 +154,7 @@ def _refuse_structure(front: str, options: LoadOptions) -> None:
     The text bound clears ordinary documents; otherwise PyYAML's event stream (iterative, no
     objects) is walked, stopping at the first level past the limit or the first bad alias.
     """
-    if nesting_bound(front) <= options.max_nesting and not _ANCHOR.search(front):
+    if _shallow(front, options.max_nesting) and not ("&" in front and _ANCHOR.search("\n" + front)):
         return
     depth = 0
     collection_anchors: set[str] = set()
@@ -157,23 +182,23 @@ def _refuse_structure(front: str, options: LoadOptions) -> None:
 
 def _refuse_shape(data: object, options: LoadOptions) -> None:
     """Raise when built values are unsafe to process further; a backstop behind the text checks."""
+    if not isinstance(data, (dict, list)):
+        return
     seen: set[int] = set()
-    stack: list[tuple[object, int]] = [(data, 1)]
+    stack: list[tuple[dict | list, int]] = [(data, 1)]
     nodes = 0
     while stack:
         value, depth = stack.pop()
-        if not isinstance(value, (dict, list)):
-            continue
         if depth > options.max_nesting:
             raise FrontMatterError(f"front matter is nested more than {options.max_nesting} levels deep")
         if id(value) in seen:
             raise FrontMatterError("front matter repeats a collection through a YAML alias (anchor/alias expansion is not allowed)")
         seen.add(id(value))
-        children = list(value.values()) if isinstance(value, dict) else value
+        children = value.values() if isinstance(value, dict) else value
         nodes += len(children)
         if nodes > options.max_list_items * 100:
             raise FrontMatterError(f"front matter holds more than {options.max_list_items * 100:,} values")
-        stack.extend((child, depth + 1) for child in children)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def _character(character: int | str) -> str:

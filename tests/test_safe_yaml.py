@@ -3,7 +3,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import safe_yaml
+from analytics import fast_yaml, safe_yaml
 from analytics.safe_yaml import FrontMatterError, load_yaml, nesting_bound
 from analytics.schema import LoadOptions
 
@@ -51,6 +51,7 @@ def test_deep_nesting_is_refused_before_any_object_is_built(monkeypatch, text):
         raise AssertionError("the YAML constructor was reached")
 
     monkeypatch.setattr(safe_yaml.yaml, "load", build)
+    monkeypatch.setattr(fast_yaml.yaml_rs, "loads", build)
     with pytest.raises(FrontMatterError, match="nested more than 64 levels deep") as refused:
         load_yaml(text)
     assert refused.value.line is not None
@@ -130,5 +131,6 @@ def test_no_exception_from_the_parser_escapes(monkeypatch, error):
         raise error
 
     monkeypatch.setattr(safe_yaml.yaml, "load", fail)
+    monkeypatch.setattr(fast_yaml.yaml_rs, "loads", fail)  # the fast reader's errors send the text to PyYAML
     with pytest.raises(FrontMatterError):
         load_yaml("title: x")
