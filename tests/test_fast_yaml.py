@@ -4,6 +4,7 @@ Each test reads text both ways, through `load_yaml` and through PyYAML alone, an
 the values, or the error messages when the text is refused.
 """
 
+import itertools
 import math
 from unittest.mock import patch
 from pathlib import Path
@@ -155,3 +156,20 @@ def test_real_documents_read_as_pyyaml_reads_them():
     for front in fronts:
         fast, reference = both_ways(front)
         assert fast == reference
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    ["_01.+-eEx:o", " :-?[]{},\n#\"'|>a", "\"'\\ a:u0x\n", "&*!<%@` a:-\n", "#:- a\n\t"],
+    ids=["numbers", "structure", "quoting", "properties", "comments-and-tabs"],
+)
+def test_every_short_text_reads_as_pyyaml_reads_it(alphabet):
+    """Every text of up to three characters of the alphabet, as a value, an item and a key."""
+    texts = ("".join(letters) for size in range(1, 4) for letters in itertools.product(alphabet, repeat=size))
+    differ = []
+    for text in texts:
+        for framed in (f"k: {text}", f"- {text}", f"{text}: v"):
+            fast, reference = both_ways(framed)
+            if fast != reference:
+                differ.append(framed)
+    assert differ == []
