@@ -116,9 +116,9 @@ def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Li
     roots = [_root_identity(p) for p in paths] if watch else []
     found = discover_files(*paths)
     return Listing(
-        documents=[str(p) for p in found.documents],
-        ignored=[str(p) for p in found.ignored],
-        problems=found.problems,
+        documents=found.documents,
+        ignored=found.ignored,
+        problems=[],
         folders=folders if trusted else {},
         roots=roots,
         trusted=trusted,

@@ -18,7 +18,7 @@ def fingerprint(*paths: str | os.PathLike[str]) -> str:
     found = discover_files(*paths)
     for path in found.documents + found.ignored:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
             line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n"
         except OSError:
             line = f"{path}\0missing\n"

@@ -60,104 +60,152 @@ class Discovery:
     why and it is counted like any other file that could not be loaded.
     """
 
-    documents: list[Path]
-    ignored: list[Path]
-    problems: list[Problem]
+    documents: list[str]
+    ignored: list[str]
 
 
 def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     """Every document file under the paths (folders recursively), plus what was passed over.
 
-    Raises FileNotFoundError for a path that does not exist: that is a typo, not bad data.
+    Folders are listed with `os.scandir`, whose entries know their type without a `stat` per
+    file, and each folder is resolved once. A file reached twice (two roots, or a link)
+    counts once. Raises FileNotFoundError for a path that does not exist: that is a typo,
+    not bad data.
     """
-    documents: list[Path] = []
-    ignored: list[Path] = []
-    seen: set[Path] = set()
+    documents: list[str] = []
+    ignored: list[str] = []
+    seen: set[str] = set()
     for raw in paths:
-        root = Path(raw)
-        if not root.exists():
+        root = str(Path(raw))  # the spelling paths had before: no trailing or doubled slashes
+        if not os.path.exists(root):
             raise FileNotFoundError(f"no such file or folder: {root}")
-        unreadable: list[Path] = []
-        candidates = [root] if not root.is_dir() else _walk(root, unreadable)
-        folders: dict[Path, Path] = {}
-        for path in candidates:
-            key = _identity(path, folders)
-            if key in seen:
+        if not os.path.isdir(root):
+            parent, name = os.path.split(root)
+            listed = [_Listed(parent, [name], links={name})]
+        else:
+            listed = _walk(root)
+        for folder in listed:
+            prefix, identities = os.path.join(folder.folder, ""), folder.identities()
+            distinct = set(identities)
+            if len(distinct) == len(identities) and seen.isdisjoint(distinct):  # nearly always
+                seen |= distinct
+                names = folder.names
+            else:
+                names = []
+                for name, identity in zip(folder.names, identities):
+                    if identity not in seen:
+                        seen.add(identity)
+                        names.append(name)
+            if folder.unreadable:
+                documents.extend(prefix + name for name in names)
                 continue
-            seen.add(key)
-            (documents if path in unreadable or _is_document_name(path) else ignored).append(path)
-    return Discovery(documents, ignored, [])
+            matched = _document_names(names, folder.passed)
+            documents.extend(prefix + name for name in matched)
+            if len(matched) < len(names):
+                chosen = set(matched)
+                ignored.extend(prefix + name for name in names if name not in chosen)
+    return Discovery(documents, ignored)
 
 
-def _walk(root: Path, unreadable: list[Path]) -> list[Path]:
-    found: list[Path] = []
-    visited_dirs: set[tuple[int, int]] = set()
-    base = _identity(root)
+def _document_names(names: list[str], passed: set[str]) -> list[str]:
+    """The names that are documents' (one regular expression over all names, not one test per name)."""
+    joined = "\n".join(names)
+    if joined.count("\n") == len(names) - 1:  # no name holds a line break
+        matched = _DOCUMENT_NAME.findall(joined)
+    else:
+        matched = [name for name in names if _DOCUMENT_NAME.fullmatch(name.replace("\n", " "))]
+    return [name for name in matched if name not in passed] if passed else matched
 
-    def on_error(error: OSError) -> None:
-        folder = Path(error.filename) if error.filename else root
-        unreadable.append(folder)
-        found.append(folder)
 
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=on_error):
+@dataclass
+class _Listed:
+    """Entries of one folder that discovery reports, in name order."""
+
+    folder: str
+    names: list[str]
+    links: set[str] = field(default_factory=set)  # entries that are links, resolved one by one
+    real: str = ""  # the folder's resolved path
+    unreadable: bool = False  # the folder itself, which could not be listed
+    passed: set[str] = field(default_factory=set)  # folders passed over: ignored, whatever their name
+
+    def identities(self) -> list[str]:
+        prefix = os.path.join(self.real or os.path.realpath(self.folder), "")
+        links = self.links
+        return [os.path.realpath(prefix + name) if name in links else prefix + name for name in self.names]
+
+
+def _walk(root: str) -> list[_Listed]:
+    """The entries under `root`, folders depth first, each in name order.
+
+    Hidden folders, and links to folders outside `root` (a link to `/` would walk the whole
+    disk), are passed over and listed as entries of their parent; a folder that cannot be
+    listed is listed itself, so that reading it reports why.
+    """
+    listed: list[_Listed] = []
+    base = os.path.realpath(root)
+    visited: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
         try:
             info = os.stat(folder)
         except OSError:
             continue
-        if (info.st_dev, info.st_ino) in visited_dirs:  # a symlink loop or a second link
-            dirs[:] = []
+        if (info.st_dev, info.st_ino) in visited:  # a symlink loop or a second link
             continue
-        visited_dirs.add((info.st_dev, info.st_ino))
-        # Hidden folders, and links to folders outside the loaded one (a link to `/` would
-        # walk the whole disk), are passed over and counted as ignored.
-        passed = sorted(d for d in dirs if d.startswith(".") or _leaves(Path(folder, d), base))
-        found.extend(Path(folder, d) for d in passed)
-        dirs[:] = sorted(d for d in dirs if d not in passed)
-        found.extend(Path(folder, name) for name in sorted(files))
-    return found
+        visited.add((info.st_dev, info.st_ino))
+        real = os.path.realpath(folder)
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            parent, name = os.path.split(folder)
+            listed.append(_Listed(parent, [name], real=os.path.dirname(real), unreadable=True))
+            continue
+        links = {entry.name for entry in entries if entry.is_symlink()}
+        try:
+            folders = {entry.name: entry.path for entry in entries if entry.is_dir()}  # follows links, as the walk does
+        except OSError:  # a link whose target cannot be checked is not a folder
+            folders = {entry.name: entry.path for entry in entries if _is_folder(entry)}
+        passed = {name for name, path in folders.items() if name.startswith(".") or (name in links and not _inside(os.path.realpath(path), base))}
+        files = [entry.name for entry in entries if entry.name not in folders] if folders else [entry.name for entry in entries]
+        files.sort()  # names, not entries: a list of strings sorts several times faster
+        listed.append(_Listed(folder, sorted(passed) + files, links, real, passed=passed))
+        stack.extend(folders[name] for name in sorted(folders, reverse=True) if name not in passed)
+    return listed
 
 
-def _leaves(folder: Path, base: Path) -> bool:
-    """Whether a folder is a link that points outside `base`."""
-    return folder.is_symlink() and not _identity(folder).is_relative_to(base)
-
-
-def _identity(path: Path, folders: dict[Path, Path] | None = None) -> Path:
+def _is_folder(entry: os.DirEntry) -> bool:
     try:
-        if folders is not None and not path.is_symlink():
-            # A plain file resolves to its resolved folder plus its name: one resolve per
-            # folder instead of one per file (the bulk of listing 100,000 files).
-            parent = path.parent
-            if parent not in folders:
-                folders[parent] = parent.resolve()
-            return folders[parent] / path.name
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
-
-
-def _is_document_name(path: Path) -> bool:
-    name = path.name
-    if name.startswith((".", "#", "~")) or name.endswith(("~", "#")):
+        return entry.is_dir()
+    except OSError:
         return False
-    if name.lower().endswith(_BACKUP_SUFFIXES) or path.is_dir():
-        return False
-    return path.suffix.lower() in DOCUMENT_SUFFIXES
 
 
-def read_document(path: Path, options: LoadOptions = LoadOptions()) -> RawDocument | list[Problem]:
+def _inside(path: str, base: str) -> bool:
+    return path == base or path.startswith(os.path.join(base, ""))
+
+
+# A document has a document suffix and is not hidden nor an editor's backup (`#a.md#`, `a.md~`).
+_DOCUMENT_NAME = re.compile(
+    r"^(?![.#~])[^\n]*(?:%s)$" % "|".join(re.escape(suffix) for suffix in sorted(DOCUMENT_SUFFIXES)), re.IGNORECASE | re.MULTILINE
+)
+
+
+def read_document(path: str | os.PathLike[str], options: LoadOptions = LoadOptions()) -> RawDocument | list[Problem]:
     """The parsed front matter of one file, or the problems that stop it from loading."""
-    name = str(path)
+    name = os.fspath(path)
     limit = options.max_file_bytes
     try:
-        info = path.stat()
+        info = os.stat(name)
         if not stat.S_ISREG(info.st_mode):
-            return [_error(name, _not_a_file(path, info.st_mode))]
+            return [_error(name, _not_a_file(name, info.st_mode))]
         if info.st_size > limit:
             return [_error(name, f"file is {_mb(info.st_size)}, larger than the {_mb(limit)} limit; not read")]
-        data = path.read_bytes()
+        with open(name, "rb") as file:
+            data = file.read()
     except FileNotFoundError:
-        if path.is_symlink():
+        if os.path.islink(name):
             return [_error(name, "file could not be read: it is a symbolic link to a file that does not exist")]
         return [_error(name, "file could not be read: it no longer exists (deleted or moved while loading)")]
     except OSError as error:
@@ -170,7 +218,7 @@ def read_document(path: Path, options: LoadOptions = LoadOptions()) -> RawDocume
     return parse_front_matter(name, text, options, problems)
 
 
-def _not_a_file(path: Path, mode: int) -> str:
+def _not_a_file(path: str, mode: int) -> str:
     if stat.S_ISDIR(mode):
         try:
             with os.scandir(path):

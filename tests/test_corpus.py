@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -6,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from analytics import load_corpus
+from analytics import ingest, load_corpus
 from analytics import schema as s
 
 from conftest import REAL_CORPUS, article, document_text
@@ -96,14 +97,14 @@ def test_progress_is_reported(write, tmp_path):
 def test_unreadable_file_is_reported(write, tmp_path, monkeypatch):
     locked = write("locked.md", article(1))
     write("open.md", article(2))
-    real_read = Path.read_bytes
+    real_open = open
 
-    def read_bytes(path):
-        if path.name == locked.name:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_read(path)
+    def open_file(file, *args, **kwargs):  # chmod cannot lock a file for root: refuse it here
+        if os.path.basename(os.fspath(file)) == locked.name:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(ingest, "open", open_file, raising=False)
     corpus = load_corpus(tmp_path)
     assert (corpus.loaded, corpus.skipped) == (1, 1)
     assert corpus.problems[s.MESSAGE].iloc[0] == "file could not be read: Permission denied"

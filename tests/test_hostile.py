@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import load_corpus
+from analytics import ingest, load_corpus
 from analytics import schema as s
 from analytics.ingest import RawDocument, decode_bytes, parse_front_matter, read_document
 from analytics.validate import validate_document
@@ -274,14 +274,15 @@ def build_folder(folder: Path, cases: list[Case]) -> None:
 
 def load_hostile(folder: Path):
     """Load a fixture folder, simulating what a test running as root cannot arrange for real."""
-    real_read, real_scandir = Path.read_bytes, os.scandir
+    real_open, real_scandir = open, os.scandir
 
-    def read_bytes(path: Path) -> bytes:
-        if path.name == "locked.md":
-            raise PermissionError(13, "Permission denied", str(path))
-        if path.name == "vanishing.md":
-            path.unlink()  # deleted after it was found and measured, just before it is read
-        return real_read(path)
+    def open_file(file, *args, **kwargs):  # how the reading stage opens documents
+        name = os.path.basename(os.fspath(file))
+        if name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(file))
+        if name == "vanishing.md":
+            os.unlink(file)  # deleted after it was found and measured, just before it is read
+        return real_open(file, *args, **kwargs)
 
     def scandir(path=".") -> object:
         if Path(path).name == "locked-folder":
@@ -289,7 +290,7 @@ def load_hostile(folder: Path):
         return real_scandir(path)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Path, "read_bytes", read_bytes)
+        patch.setattr(ingest, "open", open_file, raising=False)
         patch.setattr(os, "scandir", scandir)
         return load_corpus(folder)
 

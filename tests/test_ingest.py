@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -118,21 +119,21 @@ def test_discovery_finds_documents_recursively_and_counts_the_rest(write, tmp_pa
     for ignored in ("notes.csv", ".hidden.md", "a.md~", "#a.md#", "a.md.bak", "image.png"):
         write(ignored, "x")
     found = discover_files(tmp_path)
-    assert sorted(p.name for p in found.documents) == ["a.md", "b.markdown", "c.TXT"]
+    assert sorted(os.path.basename(p) for p in found.documents) == ["a.md", "b.markdown", "c.TXT"]
     assert len(found.ignored) == 6
 
 
 def test_discovery_accepts_single_files_and_skips_repeats(write, tmp_path):
     path = write("a.md", article(1))
     found = discover_files(path, tmp_path, path)
-    assert found.documents == [path]
+    assert found.documents == [str(path)]
 
 
 def test_discovery_survives_symlink_loops(write, tmp_path):
     write("sub/a.md", article(1))
     os.symlink(tmp_path, tmp_path / "sub" / "loop")
     found = discover_files(tmp_path)
-    assert [p.name for p in found.documents] == ["a.md"]
+    assert [os.path.basename(p) for p in found.documents] == ["a.md"]
 
 
 def test_missing_path_raises():
@@ -148,5 +149,60 @@ def test_links_to_folders_outside_the_loaded_one_are_not_followed(write, tmp_pat
     os.symlink(outside, inside / "link-out")
     os.symlink(inside, inside / "link-in-loop")
     found = discover_files(inside)
-    assert [p.name for p in found.documents] == ["a.md"]
-    assert [p.name for p in found.ignored] == ["link-out"]
+    assert [os.path.basename(p) for p in found.documents] == ["a.md"]
+    assert [os.path.basename(p) for p in found.ignored] == ["link-out"]
+
+
+def listed_by_walking(root: Path) -> tuple[list[str], list[str]]:
+    """The listing discovery must give, spelled out with `os.walk` and `pathlib` (slow but plain)."""
+    documents, ignored, seen, visited = [], [], set(), set()
+    base = root.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        info = os.stat(folder)
+        if (info.st_dev, info.st_ino) in visited:
+            dirs[:] = []
+            continue
+        visited.add((info.st_dev, info.st_ino))
+        passed = sorted(d for d in dirs if d.startswith(".") or (Path(folder, d).is_symlink() and not Path(folder, d).resolve().is_relative_to(base)))
+        dirs[:] = sorted(d for d in dirs if d not in passed)
+        for name in passed + sorted(files):
+            path = Path(folder, name)
+            identity = path.resolve() if path.is_symlink() else Path(folder).resolve() / name
+            if identity in seen:
+                continue
+            seen.add(identity)
+            document = name not in passed and not name.startswith((".", "#", "~")) and path.suffix.lower() in {".md", ".markdown", ".txt"}
+            (documents if document else ignored).append(str(path))
+    return documents, ignored
+
+
+def test_discovery_lists_folders_depth_first_in_name_order_with_links_counted_once(write, tmp_path):
+    root = tmp_path / "data"
+    for name in ("b.md", "a.md", "A.md", "z/1.md", "z/y/2.txt", "m/3.markdown", "m/notes.csv", ".git/x.md", "c.md~", "#c.md#", "d.MD.bak", "e.MARKDOWN"):
+        write(f"data/{name}", article(1))
+    write("outside/far.md", article(2))
+    (root / "folder.md").mkdir()  # a folder named like a document is walked, not loaded
+    write("data/folder.md/inner.md", article(3))
+    os.symlink(root / "a.md", root / "link-to-a.md")  # the same file twice: counted once
+    os.symlink(root / "z", root / "m" / "link-to-z")  # a folder reached twice: walked once
+    os.symlink(tmp_path / "outside", root / "outside.md")  # a link out, named like a document: ignored
+    os.symlink(root / "missing.md", root / "broken.md")  # a dangling link: listed, reading reports it
+    documents, ignored = listed_by_walking(root)
+    found = discover_files(root)
+    assert (found.documents, found.ignored) == (documents, ignored)
+    assert str(root / "link-to-a.md") not in found.documents + found.ignored
+    assert str(root / "outside.md") in found.ignored and str(root / "broken.md") in found.documents
+
+
+def test_discovery_of_overlapping_roots_counts_each_file_once(write, tmp_path):
+    write("data/a.md", article(1))
+    write("data/sub/b.md", article(2))
+    found = discover_files(tmp_path / "data" / "sub", tmp_path / "data", tmp_path / "data" / "sub" / "b.md")
+    assert found.documents == [str(tmp_path / "data" / "sub" / "b.md"), str(tmp_path / "data" / "a.md")]
+
+
+def test_file_names_with_line_breaks_are_listed(write, tmp_path):
+    write("odd\nname.md", article(1))
+    write("plain.md", article(2))
+    found = discover_files(tmp_path)
+    assert sorted(found.documents) == [str(tmp_path / "odd\nname.md"), str(tmp_path / "plain.md")]
