@@ -17,6 +17,7 @@ frames file with another token, stamp or shape, or failing its checksums, is bui
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -38,6 +39,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from analytics import schema
+from analytics.fast_yaml import yaml_rs
 from analytics.flatten import arrow_frame
 from analytics.ingest import Problem, discover_files
 from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
@@ -92,7 +94,6 @@ class Listing:
 
     documents: list[str]
     ignored: list[str]
-    problems: list[Problem]
     folders: dict[str, list[int]]
     roots: list[list[int]]
     trusted: bool  # False when the folders cannot vouch for the listing (symlinks, racy times)
@@ -118,7 +119,6 @@ def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Li
     return Listing(
         documents=found.documents,
         ignored=found.ignored,
-        problems=[],
         folders=folders if trusted else {},
         roots=roots,
         trusted=trusted,
@@ -258,7 +258,6 @@ class ParseCache:
                 return None, [self._note("was written by another version of the program or for other options; rebuilt it")]
             keys = parquet.read(columns=_KEYS).cast(pa.schema([PARSED_SCHEMA.field(name) for name in _KEYS]))
             listing = meta["listing"]
-            listing["problems"] = [Problem(*fields) for fields in listing["problems"]]
             listing["documents"] = keys[schema.PATH].to_pylist()  # one row per document, in order
             if len(set(listing["documents"])) != keys.num_rows:
                 raise ValueError("a file appears twice")
@@ -353,16 +352,39 @@ class ParseCache:
 def _listing_json(listing: Listing) -> dict:
     data = asdict(listing)
     del data["documents"]  # the table's paths, row by row: stored once, not twice
-    data["problems"] = [[p.path, p.severity, p.message, p.field, p.line] for p in listing.problems]
     return data
 
 
 @functools.cache
 def _code_digest() -> str:
-    """A digest of the code and libraries that decide what a file parses to."""
+    """A digest of the code and libraries that decide what a file parses to and the saved frames.
+
+    The code is every module the loading modules import, directly or not, read from their
+    imports: a change to the dashboard or the report keeps users' caches.
+    """
     digest = hashlib.blake2b(digest_size=16)
-    for source in sorted(Path(__file__).parent.rglob("*.py")):  # any module may take part in parsing
+    for source in sorted(_loading_modules()):
         digest.update(source.read_bytes())
-    versions = (yaml.__version__, ftfy.__version__, pd.__version__, pa.__version__, sys.version)
+    versions = (yaml.__version__, getattr(yaml_rs, "__version__", None), ftfy.__version__, pd.__version__, pa.__version__, sys.version)
     digest.update(repr(versions).encode())
     return digest.hexdigest()
+
+
+def _loading_modules(start: tuple[str, ...] = ("corpus", "cache", "parse", "flatten")) -> set[Path]:
+    """The package's modules that loading a corpus runs: `start` and what they import, transitively."""
+    package = Path(__file__).parent
+    found: set[Path] = set()
+    todo = [package / f"{name}.py" for name in start]
+    while todo:
+        source = todo.pop()
+        if source in found or not source.exists():
+            continue
+        found.add(source)
+        for node in ast.walk(ast.parse(source.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module == "analytics":
+                todo += [package / f"{alias.name}.py" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analytics."):
+                todo.append(package / f"{node.module.split('.')[1]}.py")
+            elif isinstance(node, ast.Import):
+                todo += [package / f"{alias.name.split('.')[1]}.py" for alias in node.names if alias.name.startswith("analytics.")]
+    return found

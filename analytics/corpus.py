@@ -136,7 +136,7 @@ def _fresh_frames(
         "topics": flat.topics,
         "related": flat.related,
         "images": flat.images,
-        "problems": pd.concat([problems_frame(listing.problems), flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
+        "problems": pd.concat([flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
     }
     if store is not None:
         token = previous.token if previous is not None and merged is table and listing is previous.listing else None
@@ -158,6 +158,21 @@ def _listing(
             return previous.listing, fingerprints
     listing = list_files(sources, now_ns, watch=watch)
     return listing, file_fingerprints(listing.documents) if previous is not None else []
+
+
+def current_files(
+    *paths: str | os.PathLike[str], options: s.LoadOptions = s.LoadOptions(), cache: bool | str | os.PathLike[str] = True
+) -> tuple[Listing, list[Fingerprint | None]]:
+    """The files `load_corpus` would find now, and their fingerprints, without parsing any.
+
+    While no folder changed, the listing comes from the parse cache instead of walking the
+    folders again; the fingerprints are one `stat` per file either way.
+    """
+    sources = tuple(os.fspath(p) for p in paths)
+    store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
+    previous = store.read()[0] if store is not None else None
+    listing, fingerprints = _listing(sources, previous, time.time_ns(), watch=False)
+    return listing, fingerprints if previous is not None else file_fingerprints(listing.documents)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

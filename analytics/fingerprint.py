@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 
-from analytics.ingest import discover_files
+from analytics.cache import file_fingerprints
+from analytics.corpus import current_files
 
 
-def fingerprint(*paths: str | os.PathLike[str]) -> str:
+def fingerprint(*paths: str | os.PathLike[str], cache: bool | str | os.PathLike[str] = True) -> str:
     """A digest of the path, size, modification and change time of every file under the paths.
 
     Ignored files count too, so editing `annotations.csv` beside the documents changes it; the
-    change time catches a rewrite that keeps size and modification time (as the parse cache does).
+    change time catches a rewrite that keeps size and modification time (as the parse cache
+    does). While no folder changed, the parse cache's listing of the files is used instead of
+    walking the folders again, so the cost is one `stat` per file.
     """
-    digest = hashlib.blake2b(digest_size=16)
-    found = discover_files(*paths)
-    for path in found.documents + found.ignored:
-        try:
-            stat = os.stat(path)
-            line = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n"
-        except OSError:
-            line = f"{path}\0missing\n"
-        digest.update(line.encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    listing, documents = current_files(*paths, cache=cache)
+    ignored = file_fingerprints(listing.ignored)
+    state = (listing.documents, documents, listing.ignored, ignored)
+    return hashlib.blake2b(pickle.dumps(state, protocol=5), digest_size=16).hexdigest()

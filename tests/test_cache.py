@@ -317,3 +317,12 @@ def test_saved_frames_are_only_a_shortcut_when_they_cannot_be_written(tmp_path, 
     assert [path.name for path in tmp_path.rglob("articles.parquet*")] == []
     assert_same_corpus(warm, load_corpus(root, cache=False))
     assert not warm.problems[s.MESSAGE].str.contains("parse cache").any()
+
+
+def test_the_cache_stamp_covers_the_loading_code_only():
+    """Editing the report or the dashboard keeps users' caches; editing validation does not."""
+    from analytics.cache import _loading_modules
+
+    names = {path.name for path in _loading_modules()}
+    assert {"corpus.py", "parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "flatten.py", "urls.py", "schema.py"} <= names
+    assert not names & {"report.py", "metrics.py", "views.py", "charts.py", "cli.py"}

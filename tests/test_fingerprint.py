@@ -17,3 +17,26 @@ def test_fingerprint_changes_with_documents_and_notes_but_not_by_itself(write, t
     doc.write_text(doc.read_text().replace("Story number 1", "Story number 9"))  # same size
     os.utime(doc, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
     assert fingerprint(tmp_path) != second
+
+
+def test_fingerprint_notices_new_and_deleted_files_after_a_load(write, tmp_path):
+    from analytics import load_corpus
+
+    write("a.md", article(1))
+    load_corpus(tmp_path)  # the parse cache now holds the listing the fingerprint reuses
+    first = fingerprint(tmp_path)
+    added = write("sub/b.md", article(2))
+    second = fingerprint(tmp_path)
+    assert second != first
+    added.unlink()
+    assert fingerprint(tmp_path) != second
+
+
+def test_fingerprint_is_the_same_with_and_without_the_parse_cache(write, tmp_path):
+    from analytics import load_corpus
+
+    write("a.md", article(1))
+    write("notes.csv", "x")
+    before = fingerprint(tmp_path, cache=False)
+    load_corpus(tmp_path)
+    assert fingerprint(tmp_path) == before == fingerprint(tmp_path, cache=False)
