@@ -17,18 +17,21 @@ frames file with another token, stamp or shape, or failing its checksums, is bui
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat as st
 import sys
 import tempfile
 import time
+import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import ftfy
 import numpy as np
@@ -60,7 +63,7 @@ FRAME_DTYPES: dict[str, dict[str, object]] = {
 }
 _ARROW_TYPES: dict[object, pa.DataType] = {
     schema.STRING: pa.string(),
-    schema.CATEGORY_DTYPE: pa.string(),
+    schema.CATEGORY_DTYPE: pa.dictionary(pa.int32(), pa.string()),  # read back as categories, not hashed again
     schema.TIMESTAMP: pa.timestamp("us", tz="UTC"),
     schema.FLOAT: pa.float64(),
     schema.INT: pa.int64(),
@@ -81,7 +84,7 @@ def clear_cache(directory: str | os.PathLike[str] | None = None) -> int:
         path.unlink(missing_ok=True)
         removed += 1
     saved = folder / _FRAMES_FOLDER
-    for path in [*saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:
+    for path in [*saved.glob("*.arrow"), *saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:  # .parquet: older versions
         path.unlink(missing_ok=True)
     if saved.is_dir() and not any(saved.iterdir()):
         saved.rmdir()
@@ -284,7 +287,8 @@ class ParseCache:
         """
         token = secrets.token_hex(16)
         meta = dict(self._stamp, listing=_listing_json(listing), token=token)
-        notes = self._replace(self.path, table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()}))
+        table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
+        notes = self._replace(self.path, lambda out: pq.write_table(table, out, compression="zstd", write_page_checksum=True))
         return (None if notes else token), [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
 
     def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
@@ -292,7 +296,7 @@ class ParseCache:
         frames = {}
         for name, dtypes in FRAME_DTYPES.items():
             try:
-                table = pq.read_table(self._frame_path(name), page_checksum_verification=True, memory_map=True)
+                table = _read_checked(self._frame_path(name))
                 meta = json.loads(table.schema.metadata[_META_KEY])
             except (OSError, pa.ArrowException, ValueError, KeyError, TypeError):
                 return None
@@ -309,21 +313,21 @@ class ParseCache:
             columns = {column: pa.array(frame[column], from_pandas=True).cast(_ARROW_TYPES[dtype]) for column, dtype in dtypes.items()}
             meta = dict(self._stamp, token=token, frame=name)
             table = pa.table(columns).replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
-            if self._replace(self._frame_path(name), table):
+            if self._replace(self._frame_path(name), lambda out, table=table: _write_checked(out, table)):
                 return
 
     def _frame_path(self, name: str) -> Path:
-        return self.directory / _FRAMES_FOLDER / f"{self.path.stem}.{name}.parquet"
+        return self.directory / _FRAMES_FOLDER / f"{self.path.stem}.{name}.arrow"
 
-    def _replace(self, path: Path, table: pa.Table) -> list[str]:
-        """Write `table` to a temporary file that then replaces `path`; what went wrong, if anything."""
+    def _replace(self, path: Path, write: Callable[[BinaryIO], None]) -> list[str]:
+        """`write` a temporary file that then replaces `path`; what went wrong, if anything."""
         temp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._remove_stale_temps(path)
             handle, temp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "wb") as out:
-                pq.write_table(table, out, compression="zstd", write_page_checksum=True)
+                write(out)
             os.replace(temp, path)
             temp = None
         except (OSError, pa.ArrowException) as error:
@@ -347,6 +351,29 @@ class ParseCache:
 
     def _note(self, what: str) -> Problem:
         return Problem(str(self.path), schema.WARNING, f"parse cache {what}")
+
+
+def _write_checked(out: BinaryIO, table: pa.Table) -> None:
+    """A saved frame: an Arrow IPC file (LZ4, read back with no decoding), then its CRC-32.
+
+    The checksum stands in for Parquet's page checksums: a damaged file is built again.
+    """
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
+        writer.write_table(table)
+    data = sink.getvalue()
+    out.write(data)
+    out.write(zlib.crc32(data).to_bytes(4, "big"))
+
+
+def _read_checked(path: Path) -> pa.Table:
+    """A saved frame written by `_write_checked`; ValueError when its checksum does not match."""
+    with pa.memory_map(str(path)) as source:
+        whole = source.read_buffer()
+    data, stored = whole[:-4], whole[-4:].to_pybytes()
+    if len(stored) != 4 or zlib.crc32(data) != int.from_bytes(stored, "big"):
+        raise ValueError("checksum mismatch")
+    return pa.ipc.open_file(data).read_all()
 
 
 def _listing_json(listing: Listing) -> dict:
@@ -380,11 +407,10 @@ def _loading_modules(start: tuple[str, ...] = ("corpus", "cache", "parse", "flat
         if source in found or not source.exists():
             continue
         found.add(source)
-        for node in ast.walk(ast.parse(source.read_bytes())):
-            if isinstance(node, ast.ImportFrom) and node.module == "analytics":
-                todo += [package / f"{alias.name}.py" for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analytics."):
-                todo.append(package / f"{node.module.split('.')[1]}.py")
-            elif isinstance(node, ast.Import):
-                todo += [package / f"{alias.name.split('.')[1]}.py" for alias in node.names if alias.name.startswith("analytics.")]
+        for module, names in _PACKAGE_IMPORT.findall(source.read_text(encoding="utf-8")):
+            todo += [package / f"{name}.py" for name in ([module] if module else re.findall(r"\w+", names))]
     return found
+
+
+# `from analytics import a, b`, `from analytics.a import x`, `import analytics.a`, at a line's start.
+_PACKAGE_IMPORT = re.compile(r"^(?:from|import) analytics(?:\.(\w+))?(?: import (\([^)]*\)|[\w, ]+))?", re.MULTILINE)

@@ -150,6 +150,11 @@ _NULLABLE = {s.STRING: pd.StringDtype(), s.FLOAT: pd.Float64Dtype(), s.INT: pd.I
 
 
 def _series(values: pa.Array | pa.ChunkedArray, dtype: object) -> pd.Series:
+    if dtype == s.CATEGORY_DTYPE and pa.types.is_dictionary(values.type):  # categories kept as written
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        categories = pd.Index(_series(values.dictionary, s.STRING))
+        codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
     if dtype == s.CATEGORY_DTYPE:
         return _series(values, s.STRING).astype(s.CATEGORY_DTYPE)
     if dtype == s.TIMESTAMP:

@@ -275,8 +275,12 @@ def test_an_empty_folder_round_trips_its_empty_frames(tmp_path, corpus_steps):
     assert_same_corpus(warm, load_corpus(tmp_path / "data", cache=False))
 
 
+def flip_byte(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
 def frame_files(folder: Path) -> list[Path]:
-    return sorted((folder / "frames").glob("*.parquet"))
+    return sorted((folder / "frames").glob("*.arrow"))
 
 
 @pytest.mark.parametrize(
@@ -285,8 +289,9 @@ def frame_files(folder: Path) -> list[Path]:
         lambda path, older: path.unlink(),
         lambda path, older: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
         lambda path, older: path.write_bytes(older),  # saved from another version of the parse cache
+        lambda path, older: path.write_bytes(flip_byte(path.read_bytes(), path.stat().st_size // 2)),
     ],
-    ids=["missing", "truncated", "stale"],
+    ids=["missing", "truncated", "stale", "flipped-byte"],
 )
 def test_damaged_or_stale_saved_frames_are_built_again(tmp_path, corpus_steps, damage):
     root = corpus_folder(tmp_path / "data")
@@ -311,10 +316,10 @@ def test_damaged_or_stale_saved_frames_are_built_again(tmp_path, corpus_steps, d
 def test_saved_frames_are_only_a_shortcut_when_they_cannot_be_written(tmp_path, monkeypatch):
     root = corpus_folder(tmp_path / "data")
     (tmp_path / "not-a-folder").write_text("")
-    monkeypatch.setattr(cache_module.ParseCache, "_frame_path", lambda self, name: tmp_path / "not-a-folder" / f"{name}.parquet")
+    monkeypatch.setattr(cache_module.ParseCache, "_frame_path", lambda self, name: tmp_path / "not-a-folder" / f"{name}.arrow")
     load_corpus(root, cache=tmp_path / "cache")
     warm = load_corpus(root, cache=tmp_path / "cache")
-    assert [path.name for path in tmp_path.rglob("articles.parquet*")] == []
+    assert [path.name for path in tmp_path.rglob("articles.arrow*")] == []
     assert_same_corpus(warm, load_corpus(root, cache=False))
     assert not warm.problems[s.MESSAGE].str.contains("parse cache").any()
 
