@@ -51,7 +51,6 @@ FORMAT = 2
 ENV_VAR = "NEWS_ANALYTICS_CACHE_DIR"
 _META_KEY = b"news_analytics"
 _STALE_TEMP_SECONDS = 3600
-Fingerprint = tuple[int, int, int]
 _FRAMES_FOLDER = "frames"
 _KEYS = [schema.PATH, schema.SIZE, schema.MTIME_NS, schema.CTIME_NS, schema.VALID_UNTIL_NS]
 FRAME_DTYPES: dict[str, dict[str, object]] = {
@@ -167,30 +166,39 @@ def _root_identity(path: str) -> list[int]:
     return [info.st_dev, info.st_ino, st.S_IFMT(info.st_mode)]
 
 
-def file_fingerprints(paths: list[str]) -> list[Fingerprint | None]:
-    """(size, mtime_ns, ctime_ns) of each regular file; None for anything else or a missing file."""
-    fingerprints: list[Fingerprint | None] = []
-    add, stat, regular = fingerprints.append, os.stat, st.S_ISREG  # one stat per file is the cost: keep the loop bare
+def file_fingerprints(paths: list[str]) -> np.ndarray:
+    """(size, mtime_ns, ctime_ns) of each regular file, one row per path; -1s for anything else or a missing file."""
+    values: list[int] = []
+    add, stat, regular = values.extend, os.stat, st.S_ISREG  # one stat per file is the cost: keep the loop bare
     for path in paths:
         try:
             info = stat(path)
         except OSError:
-            add(None)
+            add(_MISSING)
             continue
-        add((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular(info.st_mode) else None)
-    return fingerprints
+        add((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular(info.st_mode) else _MISSING)
+    return np.array(values, dtype=np.int64).reshape(-1, 3)
 
 
-def reusable_rows(table: pa.Table, documents: list[str], fingerprints: list[Fingerprint | None], now_ns: int) -> list[int | None]:
-    """For each document, the row of `table` that still holds for it, or None when it must be parsed."""
-    rows = pd.Index(table[schema.PATH].to_numpy(zero_copy_only=False)).get_indexer(documents)
+_MISSING = (-1, -1, -1)
+
+
+def reusable_rows(
+    table: pa.Table, documents: list[str], fingerprints: np.ndarray, now_ns: int, *, in_table_order: bool = False
+) -> list[int | None]:
+    """For each document, the row of `table` that still holds for it, or None when it must be parsed.
+
+    `in_table_order`: the documents are the table's paths, in its order (the cached listing).
+    """
+    if in_table_order:
+        rows = np.arange(len(documents))
+    else:
+        rows = pd.Index(table[schema.PATH].to_numpy(zero_copy_only=False)).get_indexer(documents)
     found = rows >= 0
     at = np.where(found, rows, 0)
-    missing = (-1, -1, -1)
-    current = np.array([f if f is not None else missing for f in fingerprints], dtype=np.int64).reshape(-1, 3)
-    fresh = found & (current[:, 0] >= 0)
+    fresh = found & (fingerprints[:, 0] >= 0)
     for position, name in enumerate((schema.SIZE, schema.MTIME_NS, schema.CTIME_NS)):
-        fresh &= table[name].fill_null(-2).to_numpy()[at] == current[:, position]
+        fresh &= table[name].fill_null(-2).to_numpy()[at] == fingerprints[:, position]
     until = table[schema.VALID_UNTIL_NS].fill_null(np.iinfo(np.int64).max).to_numpy()[at]
     fresh &= now_ns < until
     return [row if row >= 0 else None for row in np.where(fresh, rows, -1).tolist()]

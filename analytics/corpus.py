@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
-from analytics.cache import Cached, Fingerprint, Listing, ParseCache, default_cache_dir, file_fingerprints, list_files, merge_rows, reusable_rows
+from analytics.cache import Cached, Listing, ParseCache, default_cache_dir, file_fingerprints, list_files, merge_rows, reusable_rows
 from analytics.flatten import flatten_parsed
 from analytics.ingest import Problem
 from analytics.parse import ProgressCallback, parse_file, parse_files
@@ -93,7 +94,10 @@ def load_corpus(
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous, notes = store.read() if store is not None else (None, [])
     listing, fingerprints = _listing(sources, previous, now_ns, watch=store is not None)
-    reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns) if previous else [None] * len(listing.documents)
+    if previous is not None:
+        reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns, in_table_order=listing is previous.listing)
+    else:
+        reuse = [None] * len(listing.documents)
     frames = store.read_frames(previous.token) if previous is not None and previous.unchanged(listing, reuse) else None
     if frames is None:
 
@@ -150,19 +154,19 @@ def _fresh_frames(
 
 def _listing(
     sources: tuple[str, ...], previous: Cached | None, now_ns: int, *, watch: bool
-) -> tuple[Listing, list[Fingerprint | None]]:
-    """The files to load, from the cache while no folder changed, and their fingerprints."""
+) -> tuple[Listing, np.ndarray | None]:
+    """The files to load, from the cache while no folder changed, and their fingerprints (see `file_fingerprints`)."""
     if previous is not None and previous.listing.still_current(sources):
         fingerprints = file_fingerprints(previous.listing.documents)
-        if None not in fingerprints:
+        if (fingerprints[:, 0] >= 0).all():  # a file gone or replaced by a folder: list again
             return previous.listing, fingerprints
     listing = list_files(sources, now_ns, watch=watch)
-    return listing, file_fingerprints(listing.documents) if previous is not None else []
+    return listing, file_fingerprints(listing.documents) if previous is not None else None
 
 
 def current_files(
     *paths: str | os.PathLike[str], options: s.LoadOptions = s.LoadOptions(), cache: bool | str | os.PathLike[str] = True
-) -> tuple[Listing, list[Fingerprint | None]]:
+) -> tuple[Listing, np.ndarray]:
     """The files `load_corpus` would find now, and their fingerprints, without parsing any.
 
     While no folder changed, the listing comes from the parse cache instead of walking the
@@ -172,7 +176,7 @@ def current_files(
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous = store.read()[0] if store is not None else None
     listing, fingerprints = _listing(sources, previous, time.time_ns(), watch=False)
-    return listing, fingerprints if previous is not None else file_fingerprints(listing.documents)
+    return listing, fingerprints if fingerprints is not None else file_fingerprints(listing.documents)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

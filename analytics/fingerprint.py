@@ -20,5 +20,7 @@ def fingerprint(*paths: str | os.PathLike[str], cache: bool | str | os.PathLike[
     """
     listing, documents = current_files(*paths, cache=cache)
     ignored = file_fingerprints(listing.ignored)
-    state = (listing.documents, documents, listing.ignored, ignored)
-    return hashlib.blake2b(pickle.dumps(state, protocol=5), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(pickle.dumps((listing.documents, listing.ignored), protocol=5), digest_size=16)
+    digest.update(documents.tobytes())
+    digest.update(ignored.tobytes())
+    return digest.hexdigest()

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from pandas.testing import assert_frame_equal
@@ -230,12 +231,13 @@ def test_rows_expire_when_their_fingerprint_changes_or_their_time_comes(tmp_path
     table = parse.parse_files([tmp_path / "a.md"])
     size, mtime, ctime = (table[name][0].as_py() for name in (s.SIZE, s.MTIME_NS, s.CTIME_NS))
     docs = [str(tmp_path / "a.md")]
-    assert reusable_rows(table, docs, [(size, mtime, ctime)], 0) == [0]
-    assert reusable_rows(table, docs, [(size + 1, mtime, ctime)], 0) == [None]
-    assert reusable_rows(table, docs, [None], 0) == [None]
+    assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0) == [0]
+    assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0, in_table_order=True) == [0]
+    assert reusable_rows(table, docs, np.array([[size + 1, mtime, ctime]]), 0) == [None]
+    assert reusable_rows(table, docs, np.array([[-1, -1, -1]]), 0) == [None]
     expiring = table.set_column(table.schema.get_field_index(s.VALID_UNTIL_NS), s.VALID_UNTIL_NS, [[5]])
-    assert reusable_rows(expiring, docs, [(size, mtime, ctime)], 4) == [0]
-    assert reusable_rows(expiring, docs, [(size, mtime, ctime)], 5) == [None]
+    assert reusable_rows(expiring, docs, np.array([[size, mtime, ctime]]), 4) == [0]
+    assert reusable_rows(expiring, docs, np.array([[size, mtime, ctime]]), 5) == [None]
 
 
 def test_a_future_date_makes_its_row_expire_when_the_date_arrives(tmp_path):
