@@ -6,6 +6,7 @@ matter, and returns a new frame; nothing here reads files or keeps state.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,10 +78,10 @@ def volume(
     mentions. `rolling_mean` is the mean count over the last `rolling` periods (NA if off).
     """
     dated = articles[articles[s.PUBLISHED_AT].notna()]
-    stamps, labels = _grouped_rows(dated, topics, split, top_n)
+    positions, labels = group_rows(dated, topics, split, top_n=top_n)
     if len(labels) == 0:
         return _empty(PERIOD, GROUP, COUNT, SHARE, ROLLING)
-    starts = periods(stamps, granularity)
+    starts = periods(dated[s.PUBLISHED_AT].take(positions), granularity)
     counts = pd.DataFrame({PERIOD: starts.to_numpy(), GROUP: labels.codes}).groupby([PERIOD, GROUP]).size()
     grid = pd.MultiIndex.from_product(
         [_period_range(starts, granularity), range(len(labels.categories))], names=[PERIOD, GROUP]
@@ -300,23 +301,17 @@ def articles_behind(
     group: str | None = None,
     top_groups: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The articles behind one bar or point of a chart (a period and/or a group) for drill-down."""
+    """The articles behind one bar or point of a chart (a period and/or a group) for drill-down.
+
+    `top_groups` are the chart's named groups (as `group_rows` takes them), so "Other" finds the rest.
+    """
     rows = articles
     if period is not None:
         rows = rows[rows[s.PUBLISHED_AT].notna()]
         rows = rows[periods(rows[s.PUBLISHED_AT], granularity) == pd.Timestamp(period)]
     if split is not None and group is not None and group != ALL_ARTICLES:
-        column = _split_column(split)
-        if split == "topic":
-            values = topics[s.TOPIC].astype(str)
-            if group == OTHER and top_groups:
-                docs = topics.loc[~values.isin(top_groups), s.DOC_ID]
-            else:
-                docs = topics.loc[values == group, s.DOC_ID]
-            rows = rows[member_of(rows[s.DOC_ID], docs)]
-        else:
-            values = rows[column].astype(str)
-            rows = rows[~values.isin(top_groups)] if group == OTHER and top_groups else rows[values == group]
+        positions, groups = group_rows(rows, topics, split, top_groups=top_groups)
+        rows = rows.take(np.unique(positions[np.asarray(groups == group)]))
     return rows
 
 
@@ -335,25 +330,48 @@ def _split_column(split: str) -> str:
     return {"provider": s.PROVIDER_NAME, "topic": s.TOPIC, "category": s.CATEGORY}[split]
 
 
-def _grouped_rows(
-    dated: pd.DataFrame, topics: pd.DataFrame | None, split: str | None, top_n: int
-) -> tuple[pd.Series, pd.Categorical]:
-    """Each counted item's publication time and its group (top N groups, the rest Other)."""
+def group_rows(
+    articles: pd.DataFrame,
+    topics: pd.DataFrame | None,
+    split: str | None,
+    *,
+    top_n: int | None = None,
+    top_groups: Collection[str] | None = None,
+) -> tuple[np.ndarray, pd.Categorical]:
+    """Which chart group each counted item falls in: its article's position in `articles`, and its group.
+
+    An item is an article, or with split="topic" each topic of an article (an article listed
+    twice counts twice, as a join would). Groups are named as the charts name them: "All
+    articles" without a split and "(none)" for a missing value; with `top_n`, the N most
+    frequent and the rest Other (categories in rank order, as `top_labels`); with `top_groups`
+    (a chart's named groups), every other name is Other.
+    """
+    positions, values = _split_values(articles, topics, split)
+    if top_n is not None:
+        return positions, top_labels(values, top_n)
+    names = values.astype(str).where(values.notna(), NONE)
+    if top_groups is not None:
+        names = names.where(names.isin(list(top_groups)), OTHER)
+    return positions, pd.Categorical(names)
+
+
+def _split_values(articles: pd.DataFrame, topics: pd.DataFrame | None, split: str | None) -> tuple[np.ndarray, pd.Series]:
+    """Each counted item's position in `articles` and the value it is grouped by (missing values kept)."""
+    every = np.arange(len(articles))
     if split is None:
-        labels = pd.Categorical.from_codes(np.zeros(len(dated), dtype=np.int64), categories=[ALL_ARTICLES])
-        return dated[s.PUBLISHED_AT], labels
+        return every, pd.Series(pd.Categorical.from_codes(np.zeros(len(articles), dtype=np.int64), categories=[ALL_ARTICLES]))
     if split == "topic":
         if topics is None:
             raise ValueError("split='topic' needs the topics frame")
-        ids = pa.array(dated[s.DOC_ID], pa.large_string())
+        ids = pa.array(articles[s.DOC_ID], pa.large_string())
         if pc.count_distinct(ids, mode="all").as_py() < len(ids):  # an id twice: each copy counts, as a join does
-            rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[[s.DOC_ID, s.PUBLISHED_AT]], on=s.DOC_ID)
-            return rows[s.PUBLISHED_AT], top_labels(rows[s.TOPIC], top_n)
+            rows = topics[[s.DOC_ID, s.TOPIC]].merge(articles[[s.DOC_ID]].assign(_position=every), on=s.DOC_ID)
+            return rows["_position"].to_numpy(), rows[s.TOPIC]
         slot = pc.index_in(pa.array(topics[s.DOC_ID], pa.large_string()), value_set=ids)  # each topic row's article
         mine = pc.is_valid(slot).to_numpy(zero_copy_only=False)
-        return dated[s.PUBLISHED_AT].iloc[slot.drop_null().to_numpy()], top_labels(topics[s.TOPIC][mine], top_n)
+        return slot.drop_null().to_numpy(), topics[s.TOPIC][mine]
     if split in ("provider", "category"):
-        return dated[s.PUBLISHED_AT], top_labels(dated[_split_column(split)], top_n)
+        return every, articles[_split_column(split)]
     raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
 
 

@@ -137,25 +137,11 @@ def _cell_rows(
 ) -> pd.DataFrame:
     """One row per article and chart group it counts in, with its period, as `metrics.volume` counts."""
     dated = articles[articles[s.PUBLISHED_AT].notna()]
-    columns = [s.DOC_ID, s.TITLE, s.PUBLISHED_AT, s.PROVIDER_DOMAIN]
-    if split is None:
-        rows = dated[columns].assign(**{m.GROUP: m.ALL_ARTICLES})
-    elif split == "topic":
-        if topics is None:
-            raise ValueError("split='topic' needs the topics frame")
-        rows = topics[[s.DOC_ID, s.TOPIC]].merge(dated[columns], on=s.DOC_ID)
-        rows[m.GROUP] = rows.pop(s.TOPIC).astype(str)
-    elif split in _SPLIT_COLUMNS:
-        values = dated[_SPLIT_COLUMNS[split]]
-        rows = dated[columns].assign(**{m.GROUP: values.astype(str).where(values.notna(), "(none)")})
-    else:
-        raise ValueError(f"unknown split {split!r}; choose one of {m.SPLITS}")
-    if top_groups is not None:
-        rows[m.GROUP] = rows[m.GROUP].where(rows[m.GROUP].isin(top_groups), m.OTHER)
+    positions, groups = m.group_rows(dated, topics, split, top_groups=top_groups)
+    rows = dated[[s.DOC_ID, s.TITLE, s.PUBLISHED_AT, s.PROVIDER_DOMAIN]].take(positions)
+    rows[m.GROUP] = pd.Series(groups, index=rows.index).astype(str)
     rows[m.PERIOD] = m.periods(rows[s.PUBLISHED_AT], granularity)
-    rows[m.GROUP] = rows[m.GROUP].astype(str)
     return rows
 
 
-_SPLIT_COLUMNS = {"provider": s.PROVIDER_NAME, "category": s.CATEGORY}
 _DTYPES = ("datetime64[us]", "str", "int64", "float64", "float64", "float64", "bool")

@@ -122,6 +122,44 @@ def test_articles_behind_a_bar():
     assert rows[s.DOC_ID].tolist() == ["d2"]
     rows = m.articles_behind(A, T, split="topic", group="AI")
     assert rows[s.DOC_ID].tolist() == ["d0", "d1", "d3", "d4"]
+    rows = m.articles_behind(A.assign(**{s.CATEGORY: pd.Series(["news", None, "news", None, "opinion"], dtype="category")}), T, split="category", group=m.NONE)
+    assert rows[s.DOC_ID].tolist() == ["d1", "d3"]  # the "(none)" bar of a volume chart has articles behind it
+
+
+@pytest.mark.parametrize(
+    ("split", "options", "positions", "groups"),
+    [
+        (None, {}, [0, 1, 2, 3, 4], [m.ALL_ARTICLES] * 5),
+        ("provider", {}, [0, 1, 2, 3, 4], ["Alpha", "Alpha", "Beta", "Gamma", "Beta"]),
+        ("provider", {"top_n": 1}, [0, 1, 2, 3, 4], ["Alpha", "Alpha", m.OTHER, m.OTHER, m.OTHER]),
+        ("provider", {"top_groups": ["Beta"]}, [0, 1, 2, 3, 4], [m.OTHER, m.OTHER, "Beta", m.OTHER, "Beta"]),
+        ("category", {}, [0, 1, 2, 3, 4], ["news", m.NONE, "news", m.NONE, "opinion"]),
+        ("topic", {}, [0, 0, 1, 2, 3, 4], ["AI", "Policy", "AI", "Chips", "AI", "AI"]),
+        ("topic", {"top_n": 1}, [0, 0, 1, 2, 3, 4], ["AI", m.OTHER, "AI", m.OTHER, "AI", "AI"]),
+        ("topic", {"top_groups": ["Chips"]}, [0, 0, 1, 2, 3, 4], [m.OTHER, m.OTHER, m.OTHER, "Chips", m.OTHER, m.OTHER]),
+    ],
+)
+def test_group_rows_names_the_chart_group_of_every_counted_item(split, options, positions, groups):
+    articles = A.assign(**{s.CATEGORY: pd.Series(["news", None, "news", None, "opinion"], dtype="category")})
+    got_positions, got_groups = m.group_rows(articles, T, split, **options)
+    assert got_positions.tolist() == positions
+    assert [str(g) for g in got_groups] == groups
+
+
+def test_group_rows_ranks_the_top_groups_and_counts_each_copy_of_an_article():
+    _, ranked = m.group_rows(A, T, "topic", top_n=2)
+    assert list(ranked.categories) == ["AI", "Chips", m.OTHER]  # most frequent first, ties by name
+    twice = pd.concat([A, A.iloc[[0]]], ignore_index=True)  # d0 again, at position 5
+    positions, groups = m.group_rows(twice, T, "topic")
+    assert sorted(zip(positions.tolist(), map(str, groups))) == [
+        (0, "AI"), (0, "Policy"), (1, "AI"), (2, "Chips"), (3, "AI"), (4, "AI"), (5, "AI"), (5, "Policy"),
+    ]
+
+
+@pytest.mark.parametrize("split", ["topic", "galaxy"])
+def test_group_rows_needs_topics_and_a_known_split(split):
+    with pytest.raises(ValueError):
+        m.group_rows(A, None, split)
 
 
 # --- properties -----------------------------------------------------------------------------

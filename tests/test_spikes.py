@@ -145,3 +145,16 @@ def test_the_baseline_is_the_median_of_the_previous_periods_only():
     assert scored[sp.BASELINE].tolist()[4:] == [1.5, 2.5, 6.5]
     # MAD of (1, 2, 3, 10) around 2.5 is median(1.5, 0.5, 0.5, 7.5) = 1.0
     assert scored[sp.SCORE].iloc[5] == pytest.approx((20 - 2.5) / 1.4826)
+
+
+def test_spike_stories_name_missing_values_as_the_volume_does():
+    when = pd.Timestamp("2026-03-10T09:00:00Z")
+    articles = articles_frame([
+        {s.DOC_ID: "kept", s.PUBLISHED_AT: when, s.CATEGORY: None},
+        {s.DOC_ID: "news", s.PUBLISHED_AT: when, s.CATEGORY: "news"},
+    ])
+    volume = m.volume(articles, granularity="week", split="category")
+    assert set(volume[m.GROUP]) == {"news", m.NONE}
+    spikes = volume[[m.PERIOD, m.GROUP]][volume[m.GROUP] == m.NONE]
+    found = sp.spike_stories(spikes, articles, sto.story_ids(articles, sto_related_none()), granularity="week", split="category")
+    assert found[sto.STORY_ID].tolist() == ["kept"] and found[m.GROUP].tolist() == [m.NONE]
