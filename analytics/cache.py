@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import platformdirs
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -193,7 +194,7 @@ def reusable_rows(
     if in_table_order:
         rows = np.arange(len(documents))
     else:
-        rows = pd.Index(table[schema.PATH].to_numpy(zero_copy_only=False)).get_indexer(documents)
+        rows = pc.index_in(pa.array(documents, pa.string()), value_set=table[schema.PATH]).fill_null(-1).to_numpy()
     found = rows >= 0
     at = np.where(found, rows, 0)
     fresh = found & (fingerprints[:, 0] >= 0)
@@ -206,20 +207,13 @@ def reusable_rows(
 
 def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
     """One row per document in order: reused rows of `table`, the rest from `parsed` in turn."""
-    if table is not None and parsed.num_rows == 0 and reuse == list(range(table.num_rows)):
+    if table is None:
+        return parsed
+    if parsed.num_rows == 0 and reuse == list(range(table.num_rows)):
         return table
-    kept = [index for index in reuse if index is not None]
-    pool = pa.concat_tables([table.take(pa.array(kept, pa.int64())), parsed]) if table is not None else parsed
-    order, fresh = [], len(kept)
-    position = 0
-    for index in reuse:
-        if index is None:
-            order.append(fresh)
-            fresh += 1
-        else:
-            order.append(position)
-            position += 1
-    return pool.take(pa.array(order, pa.int64())) if order != list(range(len(order))) else pool
+    fresh = iter(range(table.num_rows, table.num_rows + parsed.num_rows))
+    order = [index if index is not None else next(fresh) for index in reuse]
+    return pa.concat_tables([table, parsed]).take(pa.array(order, pa.int64()))  # one take over both
 
 
 @dataclass
@@ -296,7 +290,7 @@ class ParseCache:
         token = secrets.token_hex(16)
         meta = dict(self._stamp, listing=_listing_json(listing), token=token)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
-        notes = self._replace(self.path, lambda out: pq.write_table(table, out, compression="zstd", write_page_checksum=True))
+        notes = self._replace(self.path, lambda out: pq.write_table(table, out, compression="lz4", write_page_checksum=True))
         return (None if notes else token), [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
 
     def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
@@ -385,9 +379,9 @@ def _read_checked(path: Path) -> pa.Table:
 
 
 def _listing_json(listing: Listing) -> dict:
-    data = asdict(listing)
-    del data["documents"]  # the table's paths, row by row: stored once, not twice
-    return data
+    # Not `asdict`, which deep-copies every path; the documents are the table's paths, row by row:
+    # stored once, not twice.
+    return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted")}
 
 
 @functools.cache
