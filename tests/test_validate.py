@@ -3,10 +3,13 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from analytics import validate as validate_module
 from analytics.ingest import RawDocument
 from analytics.schema import ERROR, WARNING
-from analytics.validate import validate_document
+from analytics.validate import _as_timestamp, _parsed_timestamp, _utc_seconds_timestamp, validate_document
 
 from conftest import article, document_text
 
@@ -186,3 +189,55 @@ def test_nan_never_reaches_a_record():
     record, _ = validate(article(1, quality=float("nan"), heat=float("-inf")))
     assert record.quality is None and record.heat is None
     assert not any(isinstance(v, float) and math.isnan(v) for v in vars(record).values())
+
+
+def same_stamp(fast, general):
+    """Equal Timestamps down to the unit and the time zone object (or both None)."""
+    if fast is None or general is None:
+        return fast is None and general is None
+    return (fast.asm8, fast.unit, fast.tzinfo) == (general.asm8, general.unit, general.tzinfo)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-01T10:00:00Z", "2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z", "1677-09-21T00:12:43Z", "2262-04-11T23:47:17Z", "2300-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        # impossible moments: the standard library refuses them and pandas has the last word
+        "2026-02-29T10:00:00Z", "2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-00-10T00:00:00Z",
+        "2026-03-00T00:00:00Z", "2026-03-01T24:00:00Z", "2026-03-01T10:60:00Z", "2026-03-01T23:59:60Z",
+        "0000-01-01T00:00:00Z",
+        # other forms never take the fast path
+        "2026-03-01T10:00:00+00:00", "2026-03-01T10:00:00-05:00", "2026-03-01T10:00:00+0530",
+        "2026-03-01T10:00:00.5Z", "2026-03-01T10:00:00.123456Z", "2026-03-01T10:00:00.123456789Z",
+        "2026-03-01T10:00Z", "2026-03-01", "2026-03-01 10:00:00Z", "2026-03-01t10:00:00z", "2026-03-01T10:00:00",
+        " 2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z\n", "2026-03-01T10:00:00ZZ", "２０２６-03-01T10:00:00Z",
+        "+2026-03-01T10:00:00Z", "20260301T100000Z", "99999-01-01T00:00:00Z",
+    ],
+)
+def test_the_fast_path_for_iso_dates_gives_what_pandas_gives(text):
+    general = _parsed_timestamp(text)
+    assert same_stamp(_as_timestamp(text), general)
+    fast = _utc_seconds_timestamp(text) if validate_module._ISO_UTC_SECONDS.fullmatch(text) else None
+    assert fast is None or same_stamp(fast, general)
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)))
+def test_the_fast_path_agrees_with_pandas_on_any_moment(moment):
+    text = moment.isoformat(timespec="seconds") + "Z"
+    fast = _utc_seconds_timestamp(text)
+    assert fast is not None and same_stamp(fast, _parsed_timestamp(text))
+
+
+@given(st.from_regex(validate_module._ISO_UTC_SECONDS, fullmatch=True))
+def test_the_fast_path_agrees_with_pandas_on_any_digits(text):
+    fast = _utc_seconds_timestamp(text)
+    assert fast is None or same_stamp(fast, _parsed_timestamp(text))
+
+
+def test_the_future_is_judged_against_the_given_now():
+    record, problems = validate(article(1, publishedDateTime="2026-11-03T00:00:00Z"))
+    assert not warnings_for(problems, "publishedDateTime")
+    record, problems = validate(article(1, publishedDateTime="2026-11-03T00:00:01Z"))
+    assert "in the future" in warnings_for(problems, "publishedDateTime")[0].message
