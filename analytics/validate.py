@@ -91,7 +91,11 @@ class _Checker:
 
     # --- scalars ------------------------------------------------------------------------
     def text(self, key: str, value: object) -> str | None:
-        if value is None:
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) <= self.options.max_text_chars and _needs_no_repair(text):
+                return text or None  # what the steps below would give, without their cost
+        elif value is None:
             return None
         if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value) and value:
             self.warn(key, "expected text but found a list; joined its items")
@@ -282,6 +286,13 @@ def validate_document(
     if record.published_at is None and data.get(date_key) is None:
         check.warn("publishedDateTime", "no publication date; the article is left out of time charts")
     return record, check.all_problems()
+
+
+def _needs_no_repair(text: str) -> bool:
+    """Whether `_Checker.text` would leave this stripped text as it is, proved more cheaply than
+    by trying its repairs: printable text holds no control characters or surrogates, and only
+    text with a mojibake hint is given to ftfy (ASCII text never has one)."""
+    return text.isprintable() and (text.isascii() or not _MOJIBAKE_HINT.search(text))
 
 
 def _clean_text(value: str) -> str:

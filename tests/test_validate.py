@@ -241,3 +241,38 @@ def test_the_future_is_judged_against_the_given_now():
     assert not warnings_for(problems, "publishedDateTime")
     record, problems = validate(article(1, publishedDateTime="2026-11-03T00:00:01Z"))
     assert "in the future" in warnings_for(problems, "publishedDateTime")[0].message
+
+
+@pytest.mark.parametrize(
+    ("written", "needs_no_repair", "read", "warned"),
+    [
+        ("Plain title", True, "Plain title", False),
+        ("Café société", True, "Café société", False),
+        ("emoji 🙂", True, "emoji 🙂", False),
+        ("Â", True, "Â", False),  # a hint of mojibake needs a second character
+        ("\x85next line", True, "next line", False),  # NEL is white space, stripped first
+        ("AI systemsâ€™ mistakes", False, "AI systems\u2019 mistakes", True),
+        ("Ã©", False, "é", True),
+        ("Ð\u0090", False, "\u0410", True),
+        ("bell\x07", False, "bell", True),
+        ("del\x7f", False, "del", True),
+        ("C1 \x9f", False, "C1", True),
+        # not printable, yet nothing to repair: the full checks run and keep them
+        ("tab\there", False, "tab\there", False),
+        ("line\nbreak", False, "line\nbreak", False),
+        ("nbsp\u00a0inside", False, "nbsp\u00a0inside", False),
+        ("zero\u200bwidth", False, "zero\u200bwidth", False),
+    ],
+)
+def test_text_is_repaired_only_where_needed(written, needs_no_repair, read, warned):
+    assert validate_module._needs_no_repair(written.strip()) is needs_no_repair
+    record, problems = validate(article(1, excerpt=written))
+    assert record.excerpt == read and bool(warnings_for(problems, "excerpt")) is warned
+
+
+@given(st.text(st.characters(blacklist_categories=()) | st.sampled_from("ÃÂâÐÑ€™\x85\xa0\x9f")))
+def test_the_no_repair_check_only_passes_text_the_repairs_would_leave_alone(text):
+    text = text.strip()
+    if validate_module._needs_no_repair(text):
+        assert validate_module._clean_text(text) == text
+        assert not validate_module._UNPRINTABLE.search(text)
