@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track a click rather than name a page.
@@ -16,8 +18,26 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Outlets and related items recur across files, so answers are remembered; text longer than
+# this (hostile files carry 20,000-character addresses) is not, which keeps the caches small.
+_CACHED_CHARS = 500
+_CACHED_ENTRIES = 4096
 
 
+def _remembered(function: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`function` of one text, with its answers for texts up to `_CACHED_CHARS` long kept in an LRU cache."""
+    cached = functools.lru_cache(maxsize=_CACHED_ENTRIES)(function)
+
+    @functools.wraps(function)
+    def remembered(text: str) -> str | None:
+        return cached(text) if len(text) <= _CACHED_CHARS else function(text)
+
+    remembered.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    remembered.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return remembered
+
+
+@_remembered
 def normalize_domain(domain: str) -> str:
     """The outlet key for a host or domain: lower-cased, without `www.` and trailing dots."""
     host = domain.strip().lower().rstrip(".")
@@ -27,6 +47,7 @@ def normalize_domain(domain: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@_remembered
 def canonical_url(url: str) -> str | None:
     """The canonical form of a web address, or None when it is not an http(s) address.
 
@@ -52,7 +73,7 @@ def canonical_url(url: str) -> str | None:
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    query = urlencode(sorted(_kept_params(parts.query)))
+    query = urlencode(sorted(_kept_params(parts.query))) if parts.query else ""  # most addresses have none
     return urlunsplit(("https", host, path, query, ""))
 
 
