@@ -114,41 +114,17 @@ class Listing:
 
 
 def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Listing:
-    """Discover the documents under `paths`; with `watch`, also fingerprint every folder first."""
-    folders: dict[str, list[int]] = {}
-    trusted = watch and all(_watch_folders(p, folders, now_ns - RACY_WINDOW_NS) for p in paths)
-    roots = [_root_identity(p) for p in paths] if watch else []
+    """Discover the documents under `paths`; with `watch`, keep the folder fingerprints taken on the way."""
     found = discover_files(*paths)
+    racy_since = now_ns - RACY_WINDOW_NS
+    trusted = watch and found.vouch and all(fingerprint[2] < racy_since for fingerprint in found.folders.values())  # mtime
     return Listing(
         documents=found.documents,
         ignored=found.ignored,
-        folders=folders if trusted else {},
-        roots=roots,
+        folders=found.folders if trusted else {},
+        roots=[_root_identity(p) for p in paths] if watch else [],
         trusted=trusted,
     )
-
-
-def _watch_folders(root: str, folders: dict[str, list[int]], racy_since_ns: int) -> bool:
-    """Fingerprint every folder under `root`; False when they cannot vouch for the listing."""
-    if not os.path.isdir(root):
-        return True  # a single file: its own fingerprint covers it
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        fingerprint = _folder_fingerprint(folder)
-        if fingerprint is None or fingerprint[2] >= racy_since_ns:
-            return False
-        folders[folder] = fingerprint
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_symlink():  # a link can point elsewhere without any folder changing
-                        return False
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-        except OSError:
-            continue  # unreadable: discovery reports it; a change of permissions changes ctime
-    return True
 
 
 def _folder_fingerprint(folder: str) -> list[int] | None:

@@ -62,6 +62,11 @@ class Discovery:
 
     documents: list[str]
     ignored: list[str]
+    # Every folder walked, with its (device, inode, mtime_ns, ctime_ns): while none of these
+    # change, listing again gives the same files. They cannot vouch for the listing when a
+    # link was met (its target can change unseen) or a folder could not be checked.
+    folders: dict[str, list[int]] = field(default_factory=dict)
+    vouch: bool = True
 
 
 def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
@@ -75,6 +80,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     documents: list[str] = []
     ignored: list[str] = []
     seen: set[str] = set()
+    walked = Discovery([], [])
     for raw in paths:
         root = str(Path(raw))  # the spelling paths had before: no trailing or doubled slashes
         if not os.path.exists(root):
@@ -83,7 +89,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
             parent, name = os.path.split(root)
             listed = [_Listed(parent, [name], links={name})]
         else:
-            listed = _walk(root)
+            listed = _walk(root, walked)
         for folder in listed:
             prefix, identities = os.path.join(folder.folder, ""), folder.identities()
             distinct = set(identities)
@@ -104,7 +110,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
             if len(matched) < len(names):
                 chosen = set(matched)
                 ignored.extend(prefix + name for name in names if name not in chosen)
-    return Discovery(documents, ignored)
+    return Discovery(documents, ignored, walked.folders, walked.vouch)
 
 
 def _document_names(names: list[str], passed: set[str]) -> list[str]:
@@ -134,12 +140,13 @@ class _Listed:
         return [os.path.realpath(prefix + name) if name in links else prefix + name for name in self.names]
 
 
-def _walk(root: str) -> list[_Listed]:
+def _walk(root: str, walked: Discovery) -> list[_Listed]:
     """The entries under `root`, folders depth first, each in name order.
 
     Hidden folders, and links to folders outside `root` (a link to `/` would walk the whole
     disk), are passed over and listed as entries of their parent; a folder that cannot be
-    listed is listed itself, so that reading it reports why.
+    listed is listed itself, so that reading it reports why. Each folder's fingerprint,
+    taken before it is listed, goes into `walked.folders`.
     """
     listed: list[_Listed] = []
     base = os.path.realpath(root)
@@ -150,10 +157,12 @@ def _walk(root: str) -> list[_Listed]:
         try:
             info = os.stat(folder)
         except OSError:
+            walked.vouch = False
             continue
         if (info.st_dev, info.st_ino) in visited:  # a symlink loop or a second link
             continue
         visited.add((info.st_dev, info.st_ino))
+        walked.folders[folder] = [info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
         real = os.path.realpath(folder)
         try:
             with os.scandir(folder) as listing:
@@ -163,6 +172,7 @@ def _walk(root: str) -> list[_Listed]:
             listed.append(_Listed(parent, [name], real=os.path.dirname(real), unreadable=True))
             continue
         links = {entry.name for entry in entries if entry.is_symlink()}
+        walked.vouch = walked.vouch and not links
         try:
             folders = {entry.name: entry.path for entry in entries if entry.is_dir()}  # follows links, as the walk does
         except OSError:  # a link whose target cannot be checked is not a folder

@@ -1,4 +1,5 @@
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -333,3 +334,22 @@ def test_the_cache_stamp_covers_the_loading_code_only():
     names = {path.name for path in _loading_modules()}
     assert {"corpus.py", "parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "flatten.py", "urls.py", "schema.py"} <= names
     assert not names & {"report.py", "metrics.py", "views.py", "charts.py", "cli.py"}
+
+
+def test_the_listing_is_trusted_until_a_folder_changes_and_never_with_links(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    age(root, LONG_AGO, files=False)
+    listing = cache_module.list_files((str(root),), time.time_ns())
+    assert listing.trusted and str(root / "news") in listing.folders
+    assert listing.still_current((str(root),))
+    write_doc(root / "news" / "fresh.md", article(30))
+    assert not listing.still_current((str(root),))  # a new entry changes its folder
+    os.symlink(root / "news" / "fresh.md", root / "news" / "link.md")
+    age(root, LONG_AGO, files=False)
+    assert not cache_module.list_files((str(root),), time.time_ns()).trusted  # a link's target can change unseen
+
+
+def test_a_listing_taken_while_a_folder_was_changing_is_not_trusted(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    os.utime(root / "news")  # changed just now: a change within the same tick could go unseen
+    assert not cache_module.list_files((str(root),), time.time_ns()).trusted
