@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -39,6 +40,8 @@ CHUNK_FILES = 500
 # timestamp tick unnoticed, so its row is re-parsed next time ("racy" files, as in git).
 RACY_WINDOW_NS = 2_000_000_000
 _NS_MAX = 2**63 - 1
+_MICROSECONDS = np.dtype("datetime64[us]")
+_INT64 = np.dtype("int64")
 
 _TEXT = pa.string()
 _TIME = pa.timestamp("us", tz="UTC")
@@ -50,15 +53,17 @@ _RELATED = pa.struct(
     ]
 )
 _PROBLEM = pa.struct([(s.PATH, _TEXT), (s.SEVERITY, _TEXT), (s.FIELD, _TEXT), (s.MESSAGE, _TEXT), (s.LINE, pa.int64())])
-_SCALARS = pa.schema(
+_FILE_SCALARS = pa.schema(
+    [(s.PATH, _TEXT), (s.SIZE, pa.int64()), (s.MTIME_NS, pa.int64()), (s.CTIME_NS, pa.int64()), (s.VALID_UNTIL_NS, pa.int64())]
+)
+_RECORD_SCALARS = pa.schema(
     [
-        (s.PATH, _TEXT), (s.SIZE, pa.int64()), (s.MTIME_NS, pa.int64()), (s.CTIME_NS, pa.int64()),
-        (s.VALID_UNTIL_NS, pa.int64()), (s.TITLE, _TEXT), (s.CATEGORY, _TEXT), (s.TYPE, _TEXT),
-        (s.EXCERPT, _TEXT), (s.PUBLISHED_AT, _TIME), (s.WEB_URL, _TEXT), (s.ORIGINAL_URL, _TEXT),
-        (s.CANONICAL_URL, _TEXT), (s.URL_ID, _TEXT), (s.PROVIDER_NAME, _TEXT), (s.PROVIDER_DOMAIN, _TEXT),
+        (s.TITLE, _TEXT), (s.CATEGORY, _TEXT), (s.TYPE, _TEXT), (s.EXCERPT, _TEXT), (s.PUBLISHED_AT, _TIME), (s.WEB_URL, _TEXT),
+        (s.ORIGINAL_URL, _TEXT), (s.CANONICAL_URL, _TEXT), (s.URL_ID, _TEXT), (s.PROVIDER_NAME, _TEXT), (s.PROVIDER_DOMAIN, _TEXT),
         (s.QUALITY, pa.float64()), (s.HEAT, pa.float64()), (s.PUBLISHED, pa.bool_()), (s.IMAGE_URL, _TEXT),
     ]
 )
+_SCALARS = pa.schema(list(_FILE_SCALARS) + list(_RECORD_SCALARS))
 _LISTS = pa.schema(
     [(s.TOPICS, pa.list_(_TEXT)), (s.IMAGES, pa.list_(_IMAGE)), (s.RELATED, pa.list_(_RELATED)), (s.PROBLEMS, pa.list_(_PROBLEM))]
 )
@@ -66,10 +71,10 @@ PARSED_SCHEMA = pa.schema(list(_SCALARS) + list(_LISTS))
 
 
 class ParsedRows:
-    """Accumulates one row per file as plain column lists and turns them into an Arrow table."""
+    """Accumulates one row per file as plain tuples and lists and turns them into an Arrow table."""
 
     def __init__(self) -> None:
-        self._scalars: dict[str, list] = {name: [] for name in _SCALARS.names}
+        self._rows: list[tuple] = []  # the scalar values of each file, in `_SCALARS` order
         self._lists = {field.name: _ListColumn(field.type) for field in _LISTS}
 
     def add(
@@ -82,79 +87,78 @@ class ParsedRows:
     ) -> None:
         """Append the row of one file."""
         size, mtime, ctime = fingerprint or (None, None, None)
-        values = {s.PATH: path, s.SIZE: size, s.MTIME_NS: mtime, s.CTIME_NS: ctime, s.VALID_UNTIL_NS: valid_until_ns}
-        if record is not None:
-            values.update(_record_values(record))
-        for name, column in self._scalars.items():
-            column.append(values.get(name))
+        file_values = (path, size, mtime, ctime, valid_until_ns)  # in the order of `_FILE_SCALARS`
         lists = self._lists
         if record is not None:
+            self._rows.append(file_values + _record_values(record))
             lists[s.TOPICS].add(record.topics)
             lists[s.IMAGES].add(record.images)
             lists[s.RELATED].add(_related_rows(record.related))
         else:
+            self._rows.append(file_values + _NO_RECORD)
             for name in (s.TOPICS, s.IMAGES, s.RELATED):
                 lists[name].add(())
         lists[s.PROBLEMS].add((p.path, p.severity, p.field, p.message, p.line) for p in problems)
 
     def table(self) -> pa.Table:
         """The rows added so far, in the order added, as a table with `PARSED_SCHEMA`."""
-        arrays = [pa.array(self._scalars[f.name], f.type) for f in _SCALARS]
+        arrays = [pa.array(values, f.type) for values, f in zip(_columns(self._rows, len(_SCALARS)), _SCALARS)]
         arrays += [self._lists[f.name].array() for f in _LISTS]
         return pa.Table.from_arrays(arrays, schema=PARSED_SCHEMA)
 
 
 class _ListColumn:
-    """A list column kept as offsets plus one flat list per struct field."""
+    """A list column kept as offsets plus one flat list of items (tuples for struct columns)."""
 
     def __init__(self, list_type: pa.ListType) -> None:
         self._type = list_type
         self._item = list_type.value_type
         self._fields = list(self._item) if pa.types.is_struct(self._item) else []
-        self._values: list[list] = [[] for _ in self._fields] or [[]]
+        self._items: list = []
         self._offsets = [0]
 
     def add(self, items: Iterable) -> None:
-        count = 0
-        if self._fields:
-            for item in items:
-                for column, value in zip(self._values, item):
-                    column.append(value)
-                count += 1
-        else:
-            before = len(self._values[0])
-            self._values[0].extend(items)
-            count = len(self._values[0]) - before
-        self._offsets.append(self._offsets[-1] + count)
+        self._items.extend(items)
+        self._offsets.append(len(self._items))
 
     def array(self) -> pa.Array:
         if self._fields:
-            children = [pa.array(values, f.type) for values, f in zip(self._values, self._fields)]
+            columns = _columns(self._items, len(self._fields))
+            children = [pa.array(values, f.type) for values, f in zip(columns, self._fields)]
             flat = pa.StructArray.from_arrays(children, fields=self._fields)
         else:
-            flat = pa.array(self._values[0], self._item)
+            flat = pa.array(self._items, self._item)
         return pa.ListArray.from_arrays(pa.array(self._offsets, pa.int32()), flat, type=self._type)
 
 
-def _record_values(record: Record) -> dict[str, object]:
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    """The columns of equally long rows (transposed in one C-level pass rather than appended value by value)."""
+    return list(zip(*rows)) if rows else [()] * width
+
+
+def _record_values(record: Record) -> tuple:
+    """A record's values, in the order of `_RECORD_SCALARS`."""
     canonical = record_canonical_url(record)
-    return {
-        s.TITLE: record.title,
-        s.CATEGORY: record.category,
-        s.TYPE: record.type,
-        s.EXCERPT: record.excerpt,
-        s.PUBLISHED_AT: _micros(record.published_at),
-        s.WEB_URL: record.web_url,
-        s.ORIGINAL_URL: record.original_url,
-        s.CANONICAL_URL: canonical,
-        s.URL_ID: text_id(canonical) if canonical else None,  # hashed here, on every core
-        s.PROVIDER_NAME: record.provider_name,
-        s.PROVIDER_DOMAIN: record.provider_domain,
-        s.QUALITY: record.quality,
-        s.HEAT: record.heat,
-        s.PUBLISHED: record.published,
-        s.IMAGE_URL: record.images[0][0] if record.images else None,
-    }
+    return (
+        record.title,  # TITLE
+        record.category,  # CATEGORY
+        record.type,  # TYPE
+        record.excerpt,  # EXCERPT
+        _micros(record.published_at),  # PUBLISHED_AT
+        record.web_url,  # WEB_URL
+        record.original_url,  # ORIGINAL_URL
+        canonical,  # CANONICAL_URL
+        text_id(canonical) if canonical else None,  # URL_ID, hashed here, on every core
+        record.provider_name,  # PROVIDER_NAME
+        record.provider_domain,  # PROVIDER_DOMAIN
+        record.quality,  # QUALITY
+        record.heat,  # HEAT
+        record.published,  # PUBLISHED
+        record.images[0][0] if record.images else None,  # IMAGE_URL
+    )
+
+
+_NO_RECORD = (None,) * len(_RECORD_SCALARS)
 
 
 def _related_rows(related: list[dict]) -> Iterable[tuple]:
@@ -167,8 +171,14 @@ def _related_rows(related: list[dict]) -> Iterable[tuple]:
 
 
 def _micros(stamp: pd.Timestamp | None) -> int | None:
+    """Microseconds since 1970 (UTC) of a timestamp, None for none."""
     # Not `.value`: nanoseconds overflow past 2262, and documents do carry such dates.
-    return None if stamp is None else int(stamp.asm8.astype("datetime64[us]").astype("int64"))
+    if stamp is None:
+        return None
+    moment = stamp.asm8  # a count in the stamp's own unit
+    if stamp.unit != "us":  # validated stamps already count microseconds: skip the costly conversion
+        moment = moment.astype(_MICROSECONDS)
+    return int(moment.view(_INT64))
 
 
 def record_canonical_url(record: Record) -> str | None:
