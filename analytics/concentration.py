@@ -12,7 +12,11 @@ HHI = "hhi"
 EFFECTIVE_OUTLETS = "effective_outlets"
 TOP_OUTLET = "top_outlet"
 TOP_SHARE = "top_share"
-COLUMNS = [s.TOPIC, ARTICLES, OUTLETS, HHI, EFFECTIVE_OUTLETS, TOP_OUTLET, TOP_SHARE]
+DTYPES = {
+    s.TOPIC: "str", ARTICLES: "int64", OUTLETS: "int64", HHI: "float64",
+    EFFECTIVE_OUTLETS: "float64", TOP_OUTLET: "str", TOP_SHARE: "float64",
+}
+COLUMNS = list(DTYPES)
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -30,7 +34,7 @@ def outlet_concentration(
     """
     rows = topics[[s.DOC_ID, s.TOPIC]].merge(articles[[s.DOC_ID, s.PROVIDER_DOMAIN, s.PROVIDER_NAME]], on=s.DOC_ID)
     if rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(COLUMNS, _DTYPES)})
+        return s.empty_frame(DTYPES)
     rows[s.TOPIC] = rows[s.TOPIC].astype(str)
     rows[s.PROVIDER_DOMAIN] = rows[s.PROVIDER_DOMAIN].astype(object).fillna(UNKNOWN_OUTLET)
     rows[s.PROVIDER_NAME] = rows[s.PROVIDER_NAME].astype(object).fillna(rows[s.PROVIDER_DOMAIN])
@@ -47,7 +51,4 @@ def outlet_concentration(
     frame = frame.sort_values([ARTICLES, s.TOPIC], ascending=[False, True]).reset_index(drop=True)
     if top_n is not None:
         frame = frame.head(top_n)
-    return frame[COLUMNS].astype(dict(zip(COLUMNS, _DTYPES)))
-
-
-_DTYPES = ("str", "int64", "int64", "float64", "float64", "str", "float64")
+    return frame[COLUMNS].astype(DTYPES)

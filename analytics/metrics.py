@@ -34,6 +34,11 @@ PREVIOUS = "previous"
 CHANGE = "change"
 TOPICS_TEXT = "topics"
 
+# The dtypes of each metric's columns, so an empty result has them too ("str" is pandas' text).
+VOLUME_DTYPES = {PERIOD: "datetime64[us]", GROUP: "str", COUNT: "int64", SHARE: "float64", ROLLING: "float64"}
+PROVIDER_SHARE_DTYPES = {GROUP: "str", s.PROVIDER_DOMAIN: "str", ARTICLES: "int64", HEAT_SUM: "float64", SHARE: "float64"}
+COOCCURRENCE_DTYPES = {TOPIC_A: "str", TOPIC_B: "str", ARTICLES: "int64"}
+
 OTHER = "Other"
 NONE = "(none)"
 ALL_ARTICLES = "All articles"
@@ -80,7 +85,7 @@ def volume(
     dated = articles[articles[s.PUBLISHED_AT].notna()]
     positions, labels = group_rows(dated, topics, split, top_n=top_n)
     if len(labels) == 0:
-        return _empty(PERIOD, GROUP, COUNT, SHARE, ROLLING)
+        return s.empty_frame(VOLUME_DTYPES)
     starts = periods(dated[s.PUBLISHED_AT].take(positions), granularity)
     counts = pd.DataFrame({PERIOD: starts.to_numpy(), GROUP: labels.codes}).groupby([PERIOD, GROUP]).size()
     grid = pd.MultiIndex.from_product(
@@ -105,7 +110,7 @@ def provider_share(articles: pd.DataFrame, *, top_n: int = 8, weight: str | None
     "Other" row. `share` is of articles, or of summed heat when weighted.
     """
     if articles.empty:
-        return _empty(GROUP, s.PROVIDER_DOMAIN, ARTICLES, HEAT_SUM, SHARE)
+        return s.empty_frame(PROVIDER_SHARE_DTYPES)
     by = articles.groupby(s.PROVIDER_DOMAIN, observed=True).agg(
         **{ARTICLES: (s.DOC_ID, "size"), HEAT_SUM: (s.HEAT, "sum"), GROUP: (s.PROVIDER_NAME, "first")}
     )
@@ -144,7 +149,7 @@ def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
     labels = top_labels(rows[s.TOPIC], top_n)
     top = list(labels.categories[: min(top_n, len(labels.categories))])
     if not top:
-        return _empty(TOPIC_A, TOPIC_B, ARTICLES)
+        return s.empty_frame(COOCCURRENCE_DTYPES)
     keep = labels.codes < len(top)
     ids = pa.array(rows[s.DOC_ID], pa.large_string()).filter(pa.array(keep))
     docs = pc.dictionary_encode(ids).indices.fill_null(-1).to_numpy()  # as pd.factorize numbers them
@@ -399,7 +404,3 @@ def _other_label(top: list[str]) -> str:
 def _period_range(values: pd.Series, granularity: str) -> pd.DatetimeIndex:
     freq = GRANULARITIES[granularity]
     return pd.period_range(values.min(), values.max(), freq=freq).start_time
-
-
-def _empty(*columns: str) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})

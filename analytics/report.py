@@ -22,6 +22,7 @@ from analytics import metrics as m
 from analytics import movers as mv
 from analytics import report_insights as ri
 from analytics import schema as s
+from analytics import spikes as sp
 from analytics.corpus import Corpus
 from analytics.export import file_name
 from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
@@ -138,7 +139,7 @@ def _charts(
 
 
 def _spikes_of(found: ri.SpikeFindings, split: str | None) -> pd.DataFrame:
-    return found.by_series.get(split, pd.DataFrame(columns=[m.PERIOD, m.GROUP, m.COUNT]))
+    return found.by_series.get(split, s.empty_frame(sp.SPIKE_DTYPES))
 
 
 def _kpis(frame: pd.DataFrame) -> list[dict]:

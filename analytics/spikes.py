@@ -26,6 +26,12 @@ IS_SPIKE = "is_spike"
 ARTICLES = "articles"
 RANK = "rank"
 
+SCORE_DTYPES = {
+    m.PERIOD: "datetime64[us]", m.GROUP: "str", m.COUNT: "int64",
+    BASELINE: "float64", THRESHOLD: "float64", SCORE: "float64", IS_SPIKE: "bool",
+}
+SPIKE_DTYPES = {name: dtype for name, dtype in SCORE_DTYPES.items() if name != IS_SPIKE}
+
 # Scales a MAD to a standard deviation for normally distributed data.
 MAD_TO_SD = 1.4826
 
@@ -51,9 +57,8 @@ def spike_scores(volume: pd.DataFrame, *, options: SpikeOptions = SpikeOptions()
     score, is_spike`. `threshold` is the count that would have been a spike; baseline,
     threshold and score are NA for the first `window` periods of a series.
     """
-    columns = [m.PERIOD, m.GROUP, m.COUNT, BASELINE, THRESHOLD, SCORE, IS_SPIKE]
     if volume.empty:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, _DTYPES)})
+        return s.empty_frame(SCORE_DTYPES)
     table = volume.pivot_table(index=m.PERIOD, columns=m.GROUP, values=m.COUNT, aggfunc="sum", fill_value=0, sort=False)
     table = table.sort_index()
     counts = table.to_numpy(dtype="float64")
@@ -142,6 +147,3 @@ def _cell_rows(
     rows[m.GROUP] = pd.Series(groups, index=rows.index).astype(str)
     rows[m.PERIOD] = m.periods(rows[s.PUBLISHED_AT], granularity)
     return rows
-
-
-_DTYPES = ("datetime64[us]", "str", "int64", "float64", "float64", "float64", "bool")

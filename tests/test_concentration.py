@@ -53,6 +53,7 @@ def test_minimum_and_top_n_and_only_the_given_articles():
 def test_no_topics():
     frame = cc.outlet_concentration(A, topics_frame([]))
     assert frame.empty and frame.columns.tolist() == cc.COLUMNS
+    assert frame.dtypes.to_dict() == cc.outlet_concentration(A, T).dtypes.to_dict() == cc.DTYPES
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["AI", "Chips", "Policy"])), min_size=1, max_size=40))

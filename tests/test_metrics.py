@@ -54,6 +54,21 @@ def test_volume_of_nothing_is_an_empty_frame():
     assert got.empty and list(got.columns) == [m.PERIOD, m.GROUP, m.COUNT, m.SHARE, m.ROLLING]
 
 
+@pytest.mark.parametrize(
+    "metric",
+    [
+        lambda a, t: m.volume(a, t, split="provider", rolling=2),
+        lambda a, t: m.provider_share(a),
+        lambda a, t: m.topic_cooccurrence(a, t),
+    ],
+    ids=["volume", "provider_share", "topic_cooccurrence"],
+)
+def test_an_empty_result_has_the_columns_and_dtypes_of_a_full_one(metric):
+    full, empty = metric(A, T), metric(A.iloc[0:0], T.iloc[0:0])
+    assert len(full) and empty.empty
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+
+
 def test_provider_share():
     expected = pd.DataFrame({
         m.GROUP: ["Alpha", "Beta", "Other"],

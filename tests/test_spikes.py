@@ -74,9 +74,11 @@ def test_each_group_is_judged_against_its_own_baseline():
 
 
 def test_empty_volume():
-    assert sp.spike_scores(volume_frame({"AI": []}).iloc[:0]).columns.tolist() == [
-        m.PERIOD, m.GROUP, m.COUNT, sp.BASELINE, sp.THRESHOLD, sp.SCORE, sp.IS_SPIKE
-    ]
+    empty = sp.spike_scores(volume_frame({"AI": []}).iloc[:0])
+    assert empty.columns.tolist() == [m.PERIOD, m.GROUP, m.COUNT, sp.BASELINE, sp.THRESHOLD, sp.SCORE, sp.IS_SPIKE]
+    full = sp.spike_scores(m.volume(articles_frame([{s.PUBLISHED_AT: "2026-03-02T10:00"}]), granularity="week"))
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict() == sp.SCORE_DTYPES
+    assert sp.spikes(volume_frame({"AI": []}).iloc[:0]).dtypes.to_dict() == sp.SPIKE_DTYPES
 
 
 @given(st.integers(2, 1000), st.lists(st.integers(-2, 2), min_size=9, max_size=40))
