@@ -133,7 +133,7 @@ def test_written_documents_read_as_pyyaml_reads_them(document, style, flow):
 def front_matters(folder: Path) -> list[str]:
     fronts = []
     for path in discover_files(folder).documents:
-        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        text = Path(path).read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
         if text.startswith("---\n") and "\n---" in text[3:]:
             fronts.append(text[4:text.index("\n---", 3)])
     return fronts
