@@ -152,6 +152,9 @@ class _Checker:
         if stamp is None:
             self.warn(key, f"not a date: {_short(value)}; set to NA")
             return None
+        if not 1 <= stamp.year <= 9999:  # beyond what dates can be shown or compared as calendar days
+            self.warn(key, f"date {_short(value)} is outside the years 1 to 9999; set to NA")
+            return None
         if isinstance(value, (int, float)):
             self.warn(key, f"date given as a number; read as Unix time {stamp.isoformat()}")
         if stamp.year < self.options.earliest_plausible_year:

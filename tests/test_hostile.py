@@ -142,6 +142,8 @@ RESOURCES = [
     Case("huge-front-matter.md", fm("title: x\nexcerpt: " + "y" * (3 * MB // 2)), SKIPPED, "front matter is 1.5 MB, larger than the 1.0 MB limit"),
     Case("huge-body.md", doc("huge-body") + b"z" * (6 * MB), LOADED),
     Case("long-title.md", doc("long-title", title="t" * 500_000), WARNED, "cut to 20,000", {s.TITLE: "t" * 20_000}),
+    Case("year-zero.md", doc("year-zero", publishedDateTime="0000-01-01T00:00:00Z"), WARNED, "outside the years 1 to 9999", {s.PUBLISHED_AT: pd.NaT}),
+    Case("negative-year.md", doc("negative-year", publishedDateTime="-2026-03-01T10:00:00Z"), WARNED, "outside the years 1 to 9999"),
     Case("long-date.md", doc("long-date", publishedDateTime="1 " * 200_000), WARNED, "not a date", {s.PUBLISHED_AT: pd.NaT}),
     Case("many-topics.md", doc("many-topics", topics=[f"t{n}" for n in range(5000)]), WARNED, "kept the first 1,000", {s.N_TOPICS: 1000}),
     Case("many-bad-related.md", doc("many-bad-related", related=list(range(3000))), WARNED, "more warnings for this file are not listed"),

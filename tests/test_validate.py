@@ -94,6 +94,8 @@ def test_scores_are_coerced_with_a_warning(field, value, expected):
         ("1985-01-01T00:00:00Z", "1985-01-01T00:00:00Z", True),
         ("2099-01-01T00:00:00Z", "2099-01-01T00:00:00Z", True),
         ("99999-01-01", None, True),
+        ("0000-01-01T00:00:00Z", None, True),  # a date no calendar day can show: NA, not a crash
+        ("-2026-03-01T10:00:00Z", None, True),
     ],
 )
 def test_dates(value, expected, warned):
