@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,7 +202,7 @@ def records_table(records: Iterable[Record]) -> pa.Table:
 
 
 def parse_file(
-    path: Path, options: s.LoadOptions = s.LoadOptions(), now: datetime | None = None
+    path: str | os.PathLike[str], options: s.LoadOptions = s.LoadOptions(), now: datetime | None = None
 ) -> tuple[Record | None, list[Problem]]:
     """One file read, parsed and validated: its record (None when skipped) and its problems."""
     raw = read_document(path, options)
@@ -211,7 +210,7 @@ def parse_file(
         return None, raw
     try:
         return validate_document(raw, options, now)
-    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as error:
+    except Exception as error:  # noqa: BLE001 - one odd file must never stop a whole folder
         # A defensive net: validation repairs values, so reaching here is a bug to report.
         return None, [Problem(str(path), s.ERROR, f"document could not be checked: {type(error).__name__}: {error}")]
 
@@ -311,7 +310,7 @@ def parse_chunk(paths: list[str], options: s.LoadOptions, now: datetime, racy_si
         tolerance_ns = options.future_tolerance_days * 86_400 * 10**9
         for path in paths:
             fingerprint = _fingerprint(path)
-            record, problems = parse_file(Path(path), options, now)
+            record, problems = parse_file(path, options, now)
             valid_until = _valid_until(record, fingerprint, racy_since_ns, future_limit, tolerance_ns)
             rows.add(path, record, problems, fingerprint, valid_until)
         return rows.table()
