@@ -93,7 +93,8 @@ def load_yaml(front: str, options: LoadOptions = LoadOptions()) -> tuple[object,
     try:
         _refuse_structure(front, options)
         data = _FAST.load(front)
-        if data is fast_yaml.UNSURE:
+        fast = data is not fast_yaml.UNSURE
+        if not fast:
             data = yaml.load(front, Loader=DocumentLoader)  # noqa: S506 - a safe loader subclass
     except FrontMatterError:
         raise
@@ -113,7 +114,10 @@ def load_yaml(front: str, options: LoadOptions = LoadOptions()) -> tuple[object,
         raise FrontMatterError("front matter is too large to read into memory") from None
     except Exception as error:  # noqa: BLE001 - one odd file must never stop a whole folder
         raise FrontMatterError(f"front matter could not be read: {type(error).__name__}: {error}") from None
-    _refuse_shape(data, options)
+    # The fast reader's values hold no aliases (it reads no text with anchors), nest no deeper
+    # than the text bound allowed, and number fewer than the text's characters.
+    if not fast or len(front) > options.max_list_items * 100:
+        _refuse_shape(data, options)
     return data, notes
 
 
