@@ -24,6 +24,7 @@ from analytics.export import csv_bytes, provenance_of
 from analytics.filters import ALL, ANY, Filters, outlet_labels, outlet_names
 from analytics.fingerprint import fingerprint
 from analytics.report import report_html, report_name
+from analytics.report_format import plural
 from analytics.workspace import Workspace, open_uploads, open_workspace
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
@@ -151,7 +152,7 @@ def table(frame: pd.DataFrame, **kwargs) -> None:
 
 def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
     """The articles behind a selected bar or point."""
-    st.markdown(f"**{vw.plural(len(rows), 'article')} behind {what}**")
+    st.markdown(f"**{plural(len(rows), 'article')} behind {what}**")
     table(m.top_stories(rows, topics, limit=None), column_config=ARTICLE_COLUMNS)
 
 
@@ -189,8 +190,8 @@ def overview(p: Page) -> None:
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
     if view.undated:
-        st.caption(f"{vw.plural(view.undated, 'story' if p.sel.count_stories else 'article', p.sel.unit)} without a publication date left out of this chart.")
-    st.subheader(f"Spikes: {vw.plural(len(view.spikes), 'period')} well above the usual level")
+        st.caption(f"{plural(view.undated, 'story' if p.sel.count_stories else 'article', p.sel.unit)} without a publication date left out of this chart.")
+    st.subheader(f"Spikes: {plural(len(view.spikes), 'period')} well above the usual level")
     options = spikes.SpikeOptions()
     st.caption(f"A period spikes when its count is more than {options.threshold:g} robust deviations above the median of the {options.window} periods before it (and at least {options.min_count}).")
     if len(view.spike_stories):
@@ -232,7 +233,7 @@ def quality_view(p: Page) -> None:
 
 def stories_view(p: Page) -> None:
     view = vw.story_view(p.sel, p.colors)
-    st.caption(f"{vw.plural(len(view.stories), 'story', 'stories')} from {vw.plural(len(p.sel.a), 'article')}; {view.shared:,} ran in more than one article (same address, related links or near-identical titles within days).")
+    st.caption(f"{plural(len(view.stories), 'story', 'stories')} from {plural(len(p.sel.a), 'article')}; {view.shared:,} ran in more than one article (same address, related links or near-identical titles within days).")
     table(view.stories, column_config=STORY_COLUMNS)
     p.download(view.stories, "stories")
     if view.timeline is not None:
@@ -254,7 +255,7 @@ def articles_view(p: Page) -> None:
 def changes_view(p: Page) -> None:
     least = st.slider("Smallest count worth calling a trend", 1, 20, 3, key="min_count", bind=URL)
     view = vw.change_view(p.sel, min_count=least)
-    st.caption(f"Share of coverage in {view.label} against the period of equal length before it ({vw.plural(view.before, 'article')} then, {view.now:,} now).")
+    st.caption(f"Share of coverage in {view.label} against the period of equal length before it ({plural(view.before, 'article')} then, {view.now:,} now).")
     for by, frame in view.movers.items():
         st.subheader(f"{'Topics' if by == 'topic' else 'Outlets'} that moved")
         table(frame, column_config=MOVER_COLUMNS)
@@ -285,7 +286,7 @@ def data_health(p: Page) -> None:
     for col, (label, value) in zip(st.columns(5), counts):
         col.metric(label, f"{value:,}")
     if not notes.empty:
-        st.warning(f"{vw.plural(len(notes), 'editor’s note')} in the annotations file could not be used:")
+        st.warning(f"{plural(len(notes), 'editor’s note')} in the annotations file could not be used:")
         table(notes)
     if corpus.problems.empty:
         st.success("Every document loaded cleanly.")
@@ -308,7 +309,7 @@ def main() -> None:
     path = st.sidebar.text_input("Data folder", data_path_default(), key="data", bind=URL)
     uploads = st.sidebar.file_uploader("…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads")
     if uploads:
-        path = vw.plural(len(uploads), "uploaded file")
+        path = plural(len(uploads), "uploaded file")
         ws = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
     elif not Path(path).exists():
         st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")

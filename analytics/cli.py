@@ -19,6 +19,7 @@ from analytics.filters import Filters, resolve_providers, resolve_topics
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.progress import ProgressLine
 from analytics.report import COMPARE_CHOICES, report_html, report_name
+from analytics.report_format import plural
 
 
 class UsageError(Exception):
@@ -167,7 +168,7 @@ def _run_export(args: argparse.Namespace) -> int:
         path.write_bytes(result.data)
         if not args.no_sidecar:
             path.with_suffix(".provenance.json").write_text(result.sidecar_json(path.name), encoding="utf-8")
-        print(f"wrote {result.rows:,} row{'' if result.rows == 1 else 's'} to {path}", file=sys.stderr)
+        print(f"wrote {plural(result.rows, 'row')} to {path}", file=sys.stderr)
     if not result.complete:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
     _note_problems(corpus)

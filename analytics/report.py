@@ -26,13 +26,13 @@ from analytics import spikes as sp
 from analytics.corpus import Corpus
 from analytics.export import file_name
 from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
-from analytics.report_format import embed, label_periods, number, period_text, trend, web_address
+from analytics.report_format import embed, label_periods, number, period_text, plural, trend, web_address
 from analytics.workspace import Workspace, with_insights
 
 PREVIOUS = "previous"
 COMPARE_CHOICES = (PREVIOUS, "none")
 _ENV = Environment(loader=PackageLoader("analytics", "templates"), autoescape=True, undefined=StrictUndefined)
-_ENV.filters["counted"] = lambda n, noun, plural=None: f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+_ENV.filters["counted"] = plural
 
 
 def report_html(

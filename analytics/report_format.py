@@ -1,4 +1,8 @@
-"""How the meeting report writes numbers, dates, periods, links and charts (shared by its sections)."""
+"""How counts, numbers, dates, periods, links and charts are written for a reader.
+
+Shared by the meeting report's sections, the charts' hover texts, the dashboard's captions and
+the command line, so one count or date reads the same everywhere.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +67,11 @@ def lag_text(hours: object) -> str:
     if hours < 1:
         return f"+{hours * 60:.0f} min"
     return f"+{hours:.0f} h" if hours < 48 else f"+{hours / 24:.0f} d"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: "1 article", "1,200 articles" (or the given plural, "3 stories")."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
 def number(value: object) -> str:

@@ -230,8 +230,3 @@ def drill_rows(sel: Selection, frame: pd.DataFrame, point: dict, *, granularity:
     group, period = point["customdata"][0], pd.Timestamp(point["x"])
     rows = m.articles_behind(a, t, period=period, granularity=granularity, split=split, group=group, top_groups=top_groups(frame))
     return rows, f"{group}, {granularity} of {period:%d %b %Y}"
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """"1 article", "3 articles" (or the given plural)."""
-    return f"{count:,} {one if count == 1 else many or one + 's'}"

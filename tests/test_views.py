@@ -61,7 +61,3 @@ def test_health_tables_put_errors_first(ws):
     tables = vw.health_tables(ws.corpus)
     assert tables["by-severity"][s.SEVERITY].tolist() == [s.ERROR, s.WARNING, s.DUPLICATE]
     assert tables["problems"][s.SEVERITY].iloc[0] == s.ERROR
-
-
-def test_plural():
-    assert (vw.plural(1, "story", "stories"), vw.plural(1200, "article")) == ("1 story", "1,200 articles")
