@@ -21,6 +21,7 @@ from analytics import metrics as m
 from analytics import schema as s
 from analytics import spikes as sp
 from analytics import stories as st
+from analytics.report_format import date_text
 
 SPIKE_COLOR = "#D62728"
 NOTE_COLOR = "#6A3D9A"
@@ -151,7 +152,7 @@ def compare_volume_figure(frame: pd.DataFrame, *, labels: tuple[str, str] = ("A"
     """A's and B's articles per period side by side, and A − B below (from `compare.compare_volume`)."""
     same_dates = frame[cmp.PERIOD_A].equals(frame[cmp.PERIOD_B])
     x = frame[cmp.PERIOD_A] if same_dates else frame[cmp.STEP] + 1
-    hover = list(zip(_dates(frame[cmp.PERIOD_A]), _dates(frame[cmp.PERIOD_B])))
+    hover = [(date_text(a, "%d %b %Y"), date_text(b, "%d %b %Y")) for a, b in zip(frame[cmp.PERIOD_A], frame[cmp.PERIOD_B])]
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
     for count, label, index in ((cmp.COUNT_A, labels[0], 0), (cmp.COUNT_B, labels[1], 1)):
         figure.add_bar(
@@ -213,10 +214,6 @@ def _x_span(figure: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     except (TypeError, ValueError):  # not a time axis
         return None
     return (min(values), max(values)) if values else None
-
-
-def _dates(periods: pd.Series) -> list[str]:
-    return ["–" if pd.isna(p) else f"{p:%d %b %Y}" for p in periods]
 
 
 def _short(text: str, limit: int = _LABEL_CHARS) -> str:

@@ -26,7 +26,7 @@ from analytics import spikes as sp
 from analytics.corpus import Corpus
 from analytics.export import file_name
 from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
-from analytics.report_format import embed, label_periods, number, period_text, plural, trend, web_address
+from analytics.report_format import date_text, embed, label_periods, number, period_text, plural, trend, web_address
 from analytics.workspace import Workspace, with_insights
 
 PREVIOUS = "previous"
@@ -161,7 +161,7 @@ def _articles(frame: pd.DataFrame) -> list[dict]:
             "title": row[s.TITLE],
             "url": web_address(row[s.WEB_URL]),
             "outlet": row[s.PROVIDER_NAME],
-            "date": "–" if pd.isna(row[s.PUBLISHED_AT]) else f"{row[s.PUBLISHED_AT]:%Y-%m-%d}",
+            "date": date_text(row[s.PUBLISHED_AT], "%Y-%m-%d"),
             "topics": row[m.TOPICS_TEXT],
             "quality": number(row[s.QUALITY]),
             "heat": number(row[s.HEAT]),

@@ -55,6 +55,11 @@ def period_start_text(start: pd.Timestamp, granularity: str) -> str:
     return ("week of " if granularity == "week" else "") + day_text(start)
 
 
+def date_text(when: object, pattern: str) -> str:
+    """A date or time in the given strftime pattern ("%b %Y" gives "Mar 2026"), "–" when missing."""
+    return "–" if pd.isna(when) else f"{when:{pattern}}"
+
+
 def time_text(when: object) -> str:
     """A UTC time for a reader, e.g. "29 Jan 2026 18:58" ("–" when unknown)."""
     return "–" if pd.isna(when) else f"{day_text(when)} {when:%H:%M}"

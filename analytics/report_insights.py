@@ -21,7 +21,7 @@ from analytics import spikes as sp
 from analytics import stories as st
 from analytics.corpus import Corpus
 from analytics.filters import Filters, filter_articles, topics_of
-from analytics.report_format import day_text, embed, label_periods, lag_text, number, period_start_text, period_text, signed, time_text, web_address
+from analytics.report_format import date_text, day_text, embed, label_periods, lag_text, number, period_start_text, period_text, signed, time_text, web_address
 
 # The volume series checked for spikes, and how the report names each.
 SPIKE_SERIES = {None: "All articles", "topic": "Topic", "provider": "Outlet"}
@@ -174,7 +174,7 @@ def comparison_section(
         # Steps are numbered 1, 2, …: whole numbers only, and months named by the two they set side by side.
         figure.update_xaxes(tickformat="d", dtick=1 if len(volume) <= _NAMED_STEPS else None)
         if options.granularity == "month" and len(volume) <= _NAMED_STEPS:
-            names = [f"{_period_name(a)}<br>vs {_period_name(b)}" for a, b in zip(volume[cmp.PERIOD_A], volume[cmp.PERIOD_B])]
+            names = [f"{date_text(a, '%b %Y')}<br>vs {date_text(b, '%b %Y')}" for a, b in zip(volume[cmp.PERIOD_A], volume[cmp.PERIOD_B])]
             figure.update_xaxes(tickmode="array", tickvals=(volume[cmp.STEP] + 1).tolist(), ticktext=names)
     return {
         "name": name,
@@ -207,11 +207,6 @@ def _quality_rows(frame: pd.DataFrame) -> list[dict]:
             row_text.update(a=f"{number(a)} ({share_a:.0%})", b=f"{number(b)} ({share_b:.0%})", points=f"{signed((share_a - share_b) * 100, 1)} pts")
         rows.append(row_text)
     return rows
-
-
-def _period_name(start: object) -> str:
-    """A month's short name for a chart label ("–" past a side's end)."""
-    return "–" if pd.isna(start) else f"{start:%b %Y}"
 
 
 _NAMED_STEPS = 18

@@ -1,6 +1,7 @@
+import pandas as pd
 import pytest
 
-from analytics.report_format import plural
+from analytics.report_format import date_text, plural
 
 
 @pytest.mark.parametrize(
@@ -15,3 +16,17 @@ from analytics.report_format import plural
 )
 def test_plural(count, one, many, expected):
     assert plural(count, one, many) == expected
+
+
+@pytest.mark.parametrize(
+    ("when", "pattern", "expected"),
+    [
+        (pd.Timestamp("2026-03-02"), "%b %Y", "Mar 2026"),
+        (pd.Timestamp("2026-03-02"), "%d %b %Y", "02 Mar 2026"),
+        (pd.Timestamp("2026-03-02T08:00:00Z"), "%Y-%m-%d", "2026-03-02"),
+        (pd.NaT, "%b %Y", "–"),
+        (None, "%d %b %Y", "–"),
+    ],
+)
+def test_date_text(when, pattern, expected):
+    assert date_text(when, pattern) == expected
