@@ -6,9 +6,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from analytics import metrics as m
 from analytics import schema as s
@@ -103,18 +105,17 @@ def _date(text: str) -> date:
 
 def filters_from_args(args: argparse.Namespace, corpus: Corpus) -> Filters:
     """The `Filters` the filter arguments ask for; outlets and topics matched against the corpus."""
-    try:
-        providers = resolve_providers(corpus.articles, args.provider)
-        topics = resolve_topics(corpus.topics, args.topic)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    providers = _resolved(resolve_providers, corpus.articles, args.provider)
+    topics = _resolved(resolve_topics, corpus.topics, args.topic)
     return Filters(start=args.since, end=args.until, providers=providers, topics=topics, search=args.search)
 
 
-def _outlets(corpus: Corpus, wanted: Sequence[str]) -> tuple[str, ...]:
-    """The outlet domains meant by each wanted domain or outlet name."""
+def _resolved(
+    resolve: Callable[[pd.DataFrame, Sequence[str]], tuple[str, ...]], frame: pd.DataFrame, wanted: Sequence[str]
+) -> tuple[str, ...]:
+    """`resolve(frame, wanted)`; a name that matches nothing is a `UsageError` (exit code 2)."""
     try:
-        return resolve_providers(corpus.articles, wanted)
+        return resolve(frame, wanted)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -179,7 +180,7 @@ def _run_report(args: argparse.Namespace) -> int:
     corpus = load_corpus(*args.paths)
     filters = filters_from_args(args, corpus)
     path = _output_path(args.output or ".", report_name(corpus, filters))
-    outlets = _outlets(corpus, args.compare_outlets)
+    outlets = _resolved(resolve_providers, corpus.articles, args.compare_outlets)
     html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
     path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {path}")

@@ -116,6 +116,16 @@ def test_topics_match_case_insensitively_and_unknown_names_exit_2(write, tmp_pat
     assert main(["export", str(tmp_path), "--table", "providers", "--provider", "Other Outlett"]) == 2
     assert capsysbinary.readouterr().err.decode() == "error: no outlet named or at 'Other Outlett' (did you mean 'Other Outlet', 'other.test'?)\n"
     assert main(["export", str(tmp_path), "--table", "providers", "--topic", "Crypto"]) == 2
+    assert capsysbinary.readouterr().err.decode() == "error: no topic 'Crypto'\n"
+
+
+def test_report_compare_outlets_match_like_the_provider_filter(write, tmp_path, capsys):
+    _two_outlets(write)
+    out = tmp_path / "report.html"
+    assert main(["report", str(tmp_path), "--compare-outlets", "other outlet", "-o", str(out)]) == 0
+    assert "Other Outlet" in out.read_text(encoding="utf-8") and "All other outlets" in out.read_text(encoding="utf-8")
+    assert main(["report", str(tmp_path), "--compare-outlets", "Other Outlett", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == "error: no outlet named or at 'Other Outlett' (did you mean 'Other Outlet', 'other.test'?)\n"
 
 
 def test_unusable_dates_and_tables_exit_2(tmp_path, capsys):
