@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -57,28 +57,14 @@ def period_vs_previous(base: Filters, data_start: date, data_end: date) -> Compa
     return Comparison(current, before, f"{start} to {end}", f"{before.start} to {before.end}")
 
 
-def month_vs_previous(base: Filters, month: date) -> Comparison:
-    """The calendar month containing `month` against the calendar month before it."""
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    previous_last = first - timedelta(days=1)
-    previous_first = previous_last.replace(day=1)
-    return Comparison(
-        replace(base, start=first, end=last),
-        replace(base, start=previous_first, end=previous_last),
-        f"{first:%B %Y}",
-        f"{previous_first:%B %Y}",
-    )
-
-
 def compare_volume(
     articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, *, granularity: str = "week"
 ) -> pd.DataFrame:
     """Articles per period for A and B, aligned period by period from each side's start.
 
     Columns: `step, period_a, period_b, count_a, count_b, difference`. When both sides cover
-    the same dates `period_a == period_b`; for "this month vs last month" step 0 is each
-    month's first day (or week). A side shorter than the other has NA past its own end.
+    the same dates `period_a == period_b`; for "this period vs the one before" step 0 is each
+    side's first day (or week, or month). A side shorter than the other has NA past its own end.
     """
     sides = [_period_counts(articles, topics, f, granularity) for f in (comparison.a, comparison.b)]
     steps = max(len(counts) for counts in sides)

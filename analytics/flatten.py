@@ -16,8 +16,7 @@ import pyarrow.compute as pc
 
 from analytics import schema as s
 from analytics.ingest import Problem
-from analytics.parse import records_table, text_id
-from analytics.validate import Record
+from analytics.parse import text_id
 
 
 @dataclass
@@ -32,18 +31,13 @@ class Frames:
     problems: pd.DataFrame  # what reading and validating each file found, in file order
 
 
-def flatten_records(records: list[Record], id_keys: dict[str, str] | None = None) -> Frames:
-    """Articles, topics, related and images frames of records; later copies of one URL become problems.
-
-    `id_keys` maps a record's path to the text its `doc_id` is derived from when it has no
-    URL (by default the path itself); pass paths relative to the loaded folder for ids that
-    survive moving the folder.
-    """
-    return flatten_parsed(records_table(records), id_keys)
-
-
 def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Frames:
-    """The frames of a parsed-files table (see `analytics.parse`), as `flatten_records` describes."""
+    """Articles, topics, related and images frames of a parsed-files table (see `analytics.parse`).
+
+    Later copies of one URL become problems. `id_keys` maps a file's path to the text its
+    `doc_id` is derived from when it has no URL (by default the path itself); pass paths
+    relative to the loaded folder for ids that survive moving the folder.
+    """
     loaded = pc.indices_nonzero(pc.is_valid(table[s.TITLE]))
     ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
     keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)

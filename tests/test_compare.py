@@ -32,12 +32,10 @@ def test_outlets_vs_rest_splits_the_outlets():
     assert cmp.compare_volume(A, T, alone, granularity="month")[cmp.COUNT_B].sum() == 0  # nobody else, not everybody
 
 
-def test_month_vs_previous_and_period_vs_previous():
-    pair = cmp.month_vs_previous(Filters(), date(2026, 3, 17))
-    assert (pair.a.start, pair.a.end, pair.b.start, pair.b.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28))
-    assert (pair.label_a, pair.label_b) == ("March 2026", "February 2026")
-    january = cmp.month_vs_previous(Filters(), date(2026, 1, 5))
-    assert (january.b.start, january.b.end) == (date(2025, 12, 1), date(2025, 12, 31))
+def test_period_vs_previous():
+    march = cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), date(2026, 1, 1), date(2026, 4, 30))
+    assert (march.a.start, march.a.end, march.b.start, march.b.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 1, 29), date(2026, 2, 28))
+    assert (march.label_a, march.label_b) == ("2026-03-01 to 2026-03-31", "2026-01-29 to 2026-02-28")
     week = cmp.period_vs_previous(Filters(start=date(2026, 3, 2), end=date(2026, 3, 8)), date(2026, 1, 1), date(2026, 3, 31))
     assert (week.b.start, week.b.end) == (date(2026, 2, 23), date(2026, 3, 1))
     everything = cmp.period_vs_previous(Filters(), date(2026, 3, 1), date(2026, 3, 31))
@@ -60,15 +58,20 @@ def test_compare_volume_same_dates():
     assert_frame_equal(cmp.compare_volume(A, T, pair, granularity="month"), expected)
 
 
-def test_compare_volume_aligns_this_month_with_last_month_day_by_day():
-    frame = cmp.compare_volume(A, T, cmp.month_vs_previous(Filters(), date(2026, 3, 1)), granularity="day")
-    assert len(frame) == 31
-    assert frame[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and frame[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-02-01")
-    assert frame[cmp.COUNT_A].iloc[[1, 2, 29]].tolist() == [1, 1, 1]  # 2, 3 and 30 March
-    assert frame[cmp.COUNT_B].iloc[[2, 19]].tolist() == [1, 1]  # 3 and 20 February
-    assert frame[cmp.COUNT_B].iloc[28:].isna().all() and frame[cmp.PERIOD_B].iloc[28:].isna().all()  # February has 28 days
-    assert frame[cmp.DIFFERENCE].iloc[2] == 0 and frame[cmp.DIFFERENCE].iloc[1] == 1
-    assert frame[cmp.COUNT_A].sum() == 3 and frame[cmp.COUNT_B].sum() == 2
+def test_compare_volume_aligns_a_period_with_the_one_before_step_by_step():
+    pair = cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), date(2026, 2, 3), date(2026, 3, 30))
+    days = cmp.compare_volume(A, T, pair, granularity="day")
+    assert len(days) == 31  # 1 to 31 March against 29 January to 28 February
+    assert days[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and days[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-01-29")
+    assert days[cmp.COUNT_A].iloc[[1, 2, 29]].tolist() == [1, 1, 1]  # 2, 3 and 30 March
+    assert days[cmp.COUNT_B].iloc[[5, 22]].tolist() == [1, 1]  # 3 and 20 February
+    assert days[cmp.DIFFERENCE].iloc[1] == 1 and days[cmp.DIFFERENCE].iloc[5] == -1 and days[cmp.DIFFERENCE].iloc[0] == 0
+    assert days[cmp.COUNT_A].sum() == 3 and days[cmp.COUNT_B].sum() == 2
+    # By month the previous 31 days touch two months and March one: A has nothing past its end.
+    months = cmp.compare_volume(A, T, pair, granularity="month")
+    assert months[cmp.PERIOD_B].tolist() == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    assert months[cmp.COUNT_B].tolist() == [0, 2] and months[cmp.COUNT_A].iloc[0] == 3
+    assert months[cmp.COUNT_A].iloc[1:].isna().all() and months[cmp.PERIOD_A].iloc[1:].isna().all()
 
 
 def test_compare_topics_shares_of_mentions():

@@ -2,7 +2,8 @@ import pandas as pd
 from pandas.testing import assert_frame_equal
 
 from analytics import schema as s
-from analytics.flatten import flatten_records
+from analytics.flatten import flatten_parsed
+from analytics.parse import records_table
 from analytics.validate import Record
 
 
@@ -14,31 +15,31 @@ def record(path: str, url: str | None, when: str | None, name: str = "Outlet", d
 
 
 def test_later_copies_of_one_url_become_duplicates_naming_the_first():
-    frames = flatten_records([
+    frames = flatten_parsed(records_table([
         record("b.md", "https://outlet.test/x?utm_source=rss", "2026-01-02T00:00:00Z"),
         record("a.md", "http://www.outlet.test/x/", "2026-01-01T00:00:00Z"),
         record("c.md", "https://outlet.test/x", "2026-01-01T00:00:00Z"),
-    ])
+    ]))
     assert frames.articles[s.PATH].tolist() == ["a.md"]
     assert [p.path for p in frames.duplicates] == ["c.md", "b.md"]
     assert all("same article as a.md" in p.message and p.severity == s.DUPLICATE for p in frames.duplicates)
 
 
 def test_undated_copies_lose_to_dated_ones():
-    frames = flatten_records([
+    frames = flatten_parsed(records_table([
         record("a.md", "https://outlet.test/x", None),
         record("z.md", "https://outlet.test/x", "2026-01-01T00:00:00Z"),
-    ])
+    ]))
     assert frames.articles[s.PATH].tolist() == ["z.md"]
 
 
 def test_outlet_name_is_the_most_frequent_for_its_domain():
-    frames = flatten_records([
+    frames = flatten_parsed(records_table([
         record("a.md", "https://outlet.test/1", "2026-01-01", name="Outlet"),
         record("b.md", "https://outlet.test/2", "2026-01-02", name="OUTLET Online"),
         record("c.md", "https://outlet.test/3", "2026-01-03", name="Outlet"),
         record("d.md", "https://other.test/3", "2026-01-03", name="Outlet", domain="other.test"),
-    ])
+    ]))
     names = frames.articles.set_index(s.PATH)[s.PROVIDER_NAME].astype(str).to_dict()
     assert names == {"a.md": "Outlet", "b.md": "Outlet", "c.md": "Outlet", "d.md": "Outlet"}
     assert frames.articles[s.PROVIDER_DOMAIN].nunique() == 2
@@ -46,20 +47,20 @@ def test_outlet_name_is_the_most_frequent_for_its_domain():
 
 def test_doc_ids_are_stable_and_unique():
     records = [record("a.md", "https://outlet.test/1", "2026-01-01"), record("b.md", None, "2026-01-01")]
-    first = flatten_records(records, {"b.md": "b.md"}).articles[s.DOC_ID].tolist()
-    again = flatten_records(list(reversed(records)), {"b.md": "b.md"}).articles[s.DOC_ID].tolist()
+    first = flatten_parsed(records_table(records), {"b.md": "b.md"}).articles[s.DOC_ID].tolist()
+    again = flatten_parsed(records_table(list(reversed(records))), {"b.md": "b.md"}).articles[s.DOC_ID].tolist()
     assert first == again and len(set(first)) == 2
 
 
 def test_child_tables():
-    frames = flatten_records([
+    frames = flatten_parsed(records_table([
         record(
             "a.md", "https://outlet.test/1", "2026-01-01T00:00:00Z",
             topics=["AI", "Policy"], images=[("https://img.test/1.jpg", 800, None)],
             related=[{"title": "R", "url": "https://www.rel.test/r/", "provider_name": "Rel", "provider_domain": "rel.test",
                       "published_at": None, "quality": 3.0}],
         )
-    ])
+    ]))
     doc_id = frames.articles[s.DOC_ID].iloc[0]
     assert_frame_equal(
         frames.topics,
@@ -75,13 +76,13 @@ def test_child_tables():
 
 
 def test_empty_input_gives_typed_empty_frames():
-    frames = flatten_records([])
+    frames = flatten_parsed(records_table([]))
     assert len(frames.articles) == 0
     assert frames.articles.dtypes.to_dict() == s.empty_frame(s.ARTICLE_DTYPES).dtypes.to_dict()
 
 
 def test_url_less_files_with_the_same_relative_path_get_different_ids():
     records = [record("/one/a.md", None, "2026-01-01"), record("/two/a.md", None, "2026-01-02")]
-    ids = flatten_records(records, {"/one/a.md": "a.md", "/two/a.md": "a.md"}).articles[s.DOC_ID].tolist()
-    alone = flatten_records(records[:1], {"/one/a.md": "a.md"}).articles[s.DOC_ID].tolist()
+    ids = flatten_parsed(records_table(records), {"/one/a.md": "a.md", "/two/a.md": "a.md"}).articles[s.DOC_ID].tolist()
+    alone = flatten_parsed(records_table(records[:1]), {"/one/a.md": "a.md"}).articles[s.DOC_ID].tolist()
     assert len(set(ids)) == 2 and ids[0] == alone[0]
