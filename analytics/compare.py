@@ -1,7 +1,8 @@
 """Compare A vs B: two filter sets over the same corpus, side by side, with the difference computed.
 
-A `Comparison` names two `Filters` values; each output frame holds A's numbers, B's numbers and
-`difference` = A − B, so nobody has to subtract by eye.
+A `Comparison` names two `Filters` values; `sides` filters the corpus once for each, and the
+`compare_*` functions work on those two `Side`s only. Each output frame holds A's numbers, B's
+numbers and `difference` = A − B, so nobody has to subtract by eye.
 """
 
 from __future__ import annotations
@@ -39,6 +40,34 @@ class Comparison:
     label_b: str = "B"
 
 
+@dataclass(frozen=True, eq=False)
+class Side:
+    """One side of a comparison, already filtered: its label, articles, their topic rows and the days it spans.
+
+    `start`/`end` bound the periods `compare_volume` lists (None when nothing is dated).
+    """
+
+    label: str
+    articles: pd.DataFrame
+    topics: pd.DataFrame
+    start: date | None
+    end: date | None
+
+
+def sides(
+    articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, span: tuple[date | None, date | None]
+) -> tuple[Side, Side]:
+    """A and B of a comparison, each filtered from the corpus once; a side without dates spans `span` (the data's)."""
+    a = _side(comparison.label_a, articles, topics, comparison.a, span)
+    b = _side(comparison.label_b, articles, topics, comparison.b, span)
+    return a, b
+
+
+def _side(label: str, articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters, span: tuple[date | None, date | None]) -> Side:
+    rows = filter_articles(articles, topics, filters)
+    return Side(label, rows, topics_of(topics, rows), filters.start or span[0], filters.end or span[1])
+
+
 def outlets_vs_rest(articles: pd.DataFrame, base: Filters, outlets: Sequence[str], *, label: str | None = None) -> Comparison:
     """The chosen outlets (domains) against every other outlet, both within the base filters."""
     within = base.providers or tuple(articles[s.PROVIDER_DOMAIN].dropna().astype(str).unique())
@@ -57,35 +86,31 @@ def period_vs_previous(base: Filters, data_start: date, data_end: date) -> Compa
     return Comparison(current, before, f"{start} to {end}", f"{before.start} to {before.end}")
 
 
-def compare_volume(
-    articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, *, granularity: str = "week"
-) -> pd.DataFrame:
+def compare_volume(a: Side, b: Side, *, granularity: str = "week") -> pd.DataFrame:
     """Articles per period for A and B, aligned period by period from each side's start.
 
     Columns: `step, period_a, period_b, count_a, count_b, difference`. When both sides cover
     the same dates `period_a == period_b`; for "this period vs the one before" step 0 is each
     side's first day (or week, or month). A side shorter than the other has NA past its own end.
     """
-    sides = [_period_counts(articles, topics, f, granularity) for f in (comparison.a, comparison.b)]
-    steps = max(len(counts) for counts in sides)
+    both = [_period_counts(side, granularity) for side in (a, b)]
+    steps = max(len(counts) for counts in both)
     frame = pd.DataFrame({STEP: np.arange(steps, dtype="int64")})
-    for (period, count), counts in zip(((PERIOD_A, COUNT_A), (PERIOD_B, COUNT_B)), sides):
+    for (period, count), counts in zip(((PERIOD_A, COUNT_A), (PERIOD_B, COUNT_B)), both):
         frame[period] = pd.Series(counts.index, dtype="datetime64[us]").reindex(frame.index)
         frame[count] = pd.Series(counts.to_numpy(), dtype="Int64").reindex(frame.index)
     frame[DIFFERENCE] = frame[COUNT_A] - frame[COUNT_B]
     return frame[[STEP, PERIOD_A, PERIOD_B, COUNT_A, COUNT_B, DIFFERENCE]]
 
 
-def compare_topics(
-    articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison, *, top_n: int | None = None
-) -> pd.DataFrame:
+def compare_topics(a: Side, b: Side, *, top_n: int | None = None) -> pd.DataFrame:
     """Each topic's share of topic mentions in A and in B, biggest difference first.
 
     Columns: `topic, count_a, count_b, share_a, share_b, difference`; `difference` is in
     share points (0.05 = 5 points more of A's coverage than of B's). An article with several
     topics counts once for each, as in the topic mix.
     """
-    counts = [topics_of(topics, filter_articles(articles, topics, f))[s.TOPIC].astype(str).value_counts() for f in (comparison.a, comparison.b)]
+    counts = [side.topics[s.TOPIC].astype(str).value_counts() for side in (a, b)]
     frame = pd.concat(counts, axis=1, keys=[COUNT_A, COUNT_B]).fillna(0).astype("int64")
     frame.index.name = s.TOPIC
     frame = frame.reset_index()
@@ -99,26 +124,22 @@ def compare_topics(
     return frame.head(top_n) if top_n is not None else frame
 
 
-def compare_quality(articles: pd.DataFrame, topics: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+def compare_quality(a: Side, b: Side) -> pd.DataFrame:
     """The quality-vs-heat summary for A and for B: `metric, value_a, value_b, difference`.
 
     Rows as in `metrics.quality_heat_summary` (counts with and without scores, medians,
     Spearman correlation, articles per quadrant), each side's quadrants split at its own medians.
     """
-    a, b = (m.quality_heat_summary(filter_articles(articles, topics, f)) for f in (comparison.a, comparison.b))
-    frame = pd.DataFrame({m.METRIC: a[m.METRIC], VALUE_A: a[m.VALUE], VALUE_B: b[m.VALUE].to_numpy()})
+    summary_a, summary_b = (m.quality_heat_summary(side.articles) for side in (a, b))
+    frame = pd.DataFrame({m.METRIC: summary_a[m.METRIC], VALUE_A: summary_a[m.VALUE], VALUE_B: summary_b[m.VALUE].to_numpy()})
     frame[DIFFERENCE] = frame[VALUE_A] - frame[VALUE_B]
     return frame
 
 
-def _period_counts(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters, granularity: str) -> pd.Series:
-    """Articles per period over the side's whole date range (the data's range where unset), zeros kept."""
-    rows = filter_articles(articles, topics, filters)
-    dates = articles[s.PUBLISHED_AT].dropna()
-    if dates.empty:
+def _period_counts(side: Side, granularity: str) -> pd.Series:
+    """The side's articles per period from its start to its end, zeros kept (empty when it spans nothing)."""
+    if side.start is None or side.end is None:
         return pd.Series(dtype="int64")
-    start = pd.Timestamp(filters.start) if filters.start else dates.min().tz_convert(None)
-    end = pd.Timestamp(filters.end) if filters.end else dates.max().tz_convert(None)
-    grid = pd.period_range(start, end, freq=m.GRANULARITIES[granularity]).start_time
-    counts = m.periods(rows[s.PUBLISHED_AT].dropna(), granularity).value_counts()
+    grid = pd.period_range(pd.Timestamp(side.start), pd.Timestamp(side.end), freq=m.GRANULARITIES[granularity]).start_time
+    counts = m.periods(side.articles[s.PUBLISHED_AT].dropna(), granularity).value_counts()
     return counts.reindex(grid, fill_value=0).astype("int64")

@@ -57,22 +57,23 @@ def report_html(
     a = filter_articles(corpus.articles, corpus.topics, filters)
     t = topics_of(corpus.topics, a)
     start, end = selected_period(filters, corpus.articles)
-    baseline = previous_period(filters, start, end) if compare == PREVIOUS and start and end else None
-    before = filter_articles(corpus.articles, corpus.topics, baseline) if baseline else a.iloc[0:0]
-    before_t = topics_of(corpus.topics, before)
+    previous = _previous(corpus, filters, start, end) if compare == PREVIOUS and start and end else None
+    before = previous.articles if previous else a.iloc[0:0]
+    before_t = previous.topics if previous else t.iloc[0:0]
     ws = workspace or with_insights(corpus, corpus.sources)
     story_map = ws.story_map
     shown_notes = ri.notes_in_period(ws.notes, start, end, filters.topics)
     dated = len(a) > 0 and start is not None and end is not None
     found = ri.find_spikes(corpus, filters, start, end, options, story_map) if dated else ri.SpikeFindings({}, [])
     colors = charts.corpus_colors(corpus.articles, corpus.topics)
-    comparisons = _comparisons(corpus, filters, start, end, previous=len(before) > 0, outlets=compare_outlets) if dated else []
+    selected = cmp.Side("This period", a, t, start, end)
+    comparisons = _comparisons(corpus, filters, selected, previous if len(before) else None, compare_outlets) if dated else []
     stamp = generated_at or datetime.now(timezone.utc)
     context = {
         "title": f"Coverage report · {period_text(start, end)}",
         "period": period_text(start, end),
         "filters": replace(filters, start=None, end=None).describe(outlet_names(corpus.articles)),
-        "baseline": period_text(baseline.start, baseline.end) if baseline else None,
+        "baseline": period_text(previous.start, previous.end) if previous else None,
         "compared": len(before) > 0,
         "sources": corpus.sources,
         "generated": f"{stamp.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC",
@@ -87,7 +88,7 @@ def report_html(
         "stories": ri.story_section(a, corpus, story_map, colors, limit=stories) if len(a) else None,
         "articles": _articles(m.top_stories(a, t, limit=stories)),
         "movers": _movers(a, t, before, before_t, movers) if len(before) else [],
-        "comparisons": [ri.comparison_section(corpus.articles, corpus.topics, c, name, options) for name, c in comparisons],
+        "comparisons": [ri.comparison_section(side_a, side_b, name, options) for name, side_a, side_b in comparisons],
         "concentration": ri.concentration_rows(a, t, top_n=options.top_n),
         "notes": ri.note_rows(shown_notes),
         "health": _health(corpus, a, ws.note_problems),
@@ -101,15 +102,24 @@ def report_name(corpus: Corpus, filters: Filters) -> str:
     return file_name("report", *selected_period(filters, corpus.articles), "html")
 
 
+def _previous(corpus: Corpus, filters: Filters, start: date, end: date) -> cmp.Side:
+    """The same filters over the period of equal length just before [start, end], worked out and filtered once."""
+    baseline = previous_period(filters, start, end)
+    rows = filter_articles(corpus.articles, corpus.topics, baseline)
+    return cmp.Side("Previous period", rows, topics_of(corpus.topics, rows), baseline.start, baseline.end)
+
+
 def _comparisons(
-    corpus: Corpus, filters: Filters, start: date, end: date, *, previous: bool, outlets: Sequence[str]
-) -> list[tuple[str, cmp.Comparison]]:
+    corpus: Corpus, filters: Filters, selected: cmp.Side, previous: cmp.Side | None, outlets: Sequence[str]
+) -> list[tuple[str, cmp.Side, cmp.Side]]:
     """The A vs B pairs asked for: this period against the one before, and the chosen outlets against the rest."""
     pairs = []
-    if previous:
-        pairs.append(("previous", replace(cmp.period_vs_previous(filters, start, end), label_a="This period", label_b="Previous period")))
+    # Articles before the selection mean dates were chosen, so `selected` holds no undated articles.
+    if previous is not None:
+        pairs.append(("previous", selected, previous))
     if outlets:
-        pairs.append(("outlets", cmp.outlets_vs_rest(corpus.articles, replace(filters, start=start, end=end), outlets)))
+        pair = cmp.outlets_vs_rest(corpus.articles, replace(filters, start=selected.start, end=selected.end), outlets)
+        pairs.append(("outlets", *cmp.sides(corpus.articles, corpus.topics, pair, (selected.start, selected.end))))
     return pairs
 
 

@@ -158,14 +158,12 @@ def concentration_rows(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
     ]
 
 
-def comparison_section(
-    articles: pd.DataFrame, topics: pd.DataFrame, comparison: cmp.Comparison, name: str, options: m.MetricOptions
-) -> dict:
-    """A vs B for volume, topic mix and quality vs heat, each with the difference A − B."""
-    labels = (comparison.label_a, comparison.label_b)
-    volume = cmp.compare_volume(articles, topics, comparison, granularity=options.granularity)
-    mix = cmp.compare_topics(articles, topics, comparison, top_n=options.top_n)
-    quality = cmp.compare_quality(articles, topics, comparison)
+def comparison_section(a: cmp.Side, b: cmp.Side, name: str, options: m.MetricOptions) -> dict:
+    """A vs B (already filtered) for volume, topic mix and quality vs heat, each with the difference A − B."""
+    labels = (a.label, b.label)
+    volume = cmp.compare_volume(a, b, granularity=options.granularity)
+    mix = cmp.compare_topics(a, b, top_n=options.top_n)
+    quality = cmp.compare_quality(a, b)
     total_a, total_b = int(volume[cmp.COUNT_A].sum()), int(volume[cmp.COUNT_B].sum())
     figure = ic.compare_volume_figure(volume, labels=labels)
     if volume[cmp.PERIOD_A].equals(volume[cmp.PERIOD_B]):
@@ -174,14 +172,14 @@ def comparison_section(
         # Steps are numbered 1, 2, …: whole numbers only, and months named by the two they set side by side.
         figure.update_xaxes(tickformat="d", dtick=1 if len(volume) <= _NAMED_STEPS else None)
         if options.granularity == "month" and len(volume) <= _NAMED_STEPS:
-            names = [f"{date_text(a, '%b %Y')}<br>vs {date_text(b, '%b %Y')}" for a, b in zip(volume[cmp.PERIOD_A], volume[cmp.PERIOD_B])]
+            names = [f"{date_text(x, '%b %Y')}<br>vs {date_text(y, '%b %Y')}" for x, y in zip(volume[cmp.PERIOD_A], volume[cmp.PERIOD_B])]
             figure.update_xaxes(tickmode="array", tickvals=(volume[cmp.STEP] + 1).tolist(), ticktext=names)
     return {
         "name": name,
-        "label_a": comparison.label_a,
-        "label_b": comparison.label_b,
-        "dates_a": period_text(comparison.a.start, comparison.a.end),
-        "dates_b": period_text(comparison.b.start, comparison.b.end),
+        "label_a": a.label,
+        "label_b": b.label,
+        "dates_a": period_text(a.start, a.end),
+        "dates_b": period_text(b.start, b.end),
         "total_a": number(total_a),
         "total_b": number(total_b),
         "difference": signed(total_a - total_b),

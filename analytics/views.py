@@ -202,11 +202,11 @@ def comparison_for(sel: Selection, mode: str, outlets: list[str]) -> compare.Com
 
 def compare_view(sel: Selection, pair: compare.Comparison, o: m.MetricOptions) -> dict[str, tuple[pd.DataFrame, go.Figure | None]]:
     """A against B for volume, topic mix and quality vs heat, with the differences, keyed by download name."""
-    articles, topics = sel.ws.corpus.articles, sel.ws.corpus.topics
-    labels = (pair.label_a, pair.label_b)
-    volume = compare.compare_volume(articles, topics, pair, granularity=o.granularity)
-    mix = compare.compare_topics(articles, topics, pair, top_n=o.top_n)
-    quality = compare.compare_quality(articles, topics, pair).rename(columns={compare.VALUE_A: labels[0], compare.VALUE_B: labels[1]})
+    a, b = compare.sides(sel.ws.corpus.articles, sel.ws.corpus.topics, pair, data_span(sel.ws.corpus))
+    labels = (a.label, b.label)
+    volume = compare.compare_volume(a, b, granularity=o.granularity)
+    mix = compare.compare_topics(a, b, top_n=o.top_n)
+    quality = compare.compare_quality(a, b).rename(columns={compare.VALUE_A: labels[0], compare.VALUE_B: labels[1]})
     return {
         "compare-volume": (volume, ic.compare_volume_figure(volume, labels=labels)),
         "compare-topics": (mix, ic.compare_topics_figure(mix, labels=labels)),

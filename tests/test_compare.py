@@ -20,6 +20,33 @@ A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-30T10:00", s.PROVIDER_NAME: "Gamma", s.QUALITY: 20.0, s.HEAT: 90.0},  # d4
 ])
 T = topics_frame([("d0", "AI"), ("d1", "AI"), ("d1", "Chips"), ("d2", "AI"), ("d3", "Chips"), ("d4", "Policy")])
+SPAN = (date(2026, 2, 3), date(2026, 3, 30))  # the first and last days of A
+
+
+def sides(pair: cmp.Comparison) -> tuple[cmp.Side, cmp.Side]:
+    return cmp.sides(A, T, pair, SPAN)
+
+
+def test_sides_are_filtered_once_each_and_span_the_data_unless_dated():
+    a, b = sides(cmp.outlets_vs_rest(A, Filters(), ["alpha.test"]))
+    assert (a.label, b.label) == ("Alpha", "All other outlets")
+    assert a.articles[s.DOC_ID].tolist() == ["d0", "d2", "d3"] and b.articles[s.DOC_ID].tolist() == ["d1", "d4"]
+    assert a.topics[s.DOC_ID].tolist() == ["d0", "d2", "d3"] and b.topics[s.TOPIC].astype(str).tolist() == ["AI", "Chips", "Policy"]
+    assert (a.start, a.end) == (b.start, b.end) == SPAN
+    now, before = sides(cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), *SPAN))
+    assert (now.start, now.end, before.start, before.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 1, 29), date(2026, 2, 28))
+    assert now.articles[s.DOC_ID].tolist() == ["d2", "d3", "d4"] and before.articles[s.DOC_ID].tolist() == ["d0", "d1"]
+
+
+def test_the_compare_functions_read_only_the_sides_they_are_given():
+    alpha = A[A[s.PROVIDER_NAME] == "Alpha"]
+    a = cmp.Side("Alpha", alpha, T[T[s.DOC_ID].isin(alpha[s.DOC_ID])], date(2026, 3, 1), date(2026, 3, 31))
+    b = cmp.Side("Nobody", A.iloc[0:0], T.iloc[0:0], date(2026, 3, 1), date(2026, 3, 31))
+    assert cmp.compare_volume(a, b, granularity="month")[[cmp.COUNT_A, cmp.COUNT_B]].values.tolist() == [[2, 0]]  # d0 is in February
+    assert cmp.compare_topics(a, b)[cmp.COUNT_A].tolist() == [2, 1]
+    assert cmp.compare_quality(a, b).set_index(m.METRIC).loc["Articles with both scores", cmp.VALUE_B] == 0
+    undated = cmp.Side("Undated", alpha, T, None, None)
+    assert cmp.compare_volume(undated, undated).empty
 
 
 def test_outlets_vs_rest_splits_the_outlets():
@@ -29,7 +56,7 @@ def test_outlets_vs_rest_splits_the_outlets():
     within = cmp.outlets_vs_rest(A, Filters(providers=("alpha.test", "beta.test")), ["alpha.test"], label="Us")
     assert within.b.providers == ("beta.test",) and within.label_a == "Us"
     alone = cmp.outlets_vs_rest(A, Filters(providers=("alpha.test",)), ["alpha.test"])
-    assert cmp.compare_volume(A, T, alone, granularity="month")[cmp.COUNT_B].sum() == 0  # nobody else, not everybody
+    assert cmp.compare_volume(*sides(alone), granularity="month")[cmp.COUNT_B].sum() == 0  # nobody else, not everybody
 
 
 def test_period_vs_previous():
@@ -55,12 +82,12 @@ def test_compare_volume_same_dates():
             cmp.DIFFERENCE: pd.array([0, 1], dtype="Int64"),
         }
     )
-    assert_frame_equal(cmp.compare_volume(A, T, pair, granularity="month"), expected)
+    assert_frame_equal(cmp.compare_volume(*sides(pair), granularity="month"), expected)
 
 
 def test_compare_volume_aligns_a_period_with_the_one_before_step_by_step():
     pair = cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), date(2026, 2, 3), date(2026, 3, 30))
-    days = cmp.compare_volume(A, T, pair, granularity="day")
+    days = cmp.compare_volume(*sides(pair), granularity="day")
     assert len(days) == 31  # 1 to 31 March against 29 January to 28 February
     assert days[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and days[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-01-29")
     assert days[cmp.COUNT_A].iloc[[1, 2, 29]].tolist() == [1, 1, 1]  # 2, 3 and 30 March
@@ -68,7 +95,7 @@ def test_compare_volume_aligns_a_period_with_the_one_before_step_by_step():
     assert days[cmp.DIFFERENCE].iloc[1] == 1 and days[cmp.DIFFERENCE].iloc[5] == -1 and days[cmp.DIFFERENCE].iloc[0] == 0
     assert days[cmp.COUNT_A].sum() == 3 and days[cmp.COUNT_B].sum() == 2
     # By month the previous 31 days touch two months and March one: A has nothing past its end.
-    months = cmp.compare_volume(A, T, pair, granularity="month")
+    months = cmp.compare_volume(*sides(pair), granularity="month")
     assert months[cmp.PERIOD_B].tolist() == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
     assert months[cmp.COUNT_B].tolist() == [0, 2] and months[cmp.COUNT_A].iloc[0] == 3
     assert months[cmp.COUNT_A].iloc[1:].isna().all() and months[cmp.PERIOD_A].iloc[1:].isna().all()
@@ -86,13 +113,13 @@ def test_compare_topics_shares_of_mentions():
             cmp.DIFFERENCE: [1 / 3, -1 / 3, 0.0],
         }
     ).astype({s.TOPIC: "str"})
-    assert_frame_equal(cmp.compare_topics(A, T, pair), expected)
-    assert cmp.compare_topics(A, T, pair, top_n=1)[s.TOPIC].tolist() == ["AI"]
+    assert_frame_equal(cmp.compare_topics(*sides(pair)), expected)
+    assert cmp.compare_topics(*sides(pair), top_n=1)[s.TOPIC].tolist() == ["AI"]
 
 
 def test_compare_quality_puts_both_summaries_side_by_side():
     pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
-    frame = cmp.compare_quality(A, T, pair).set_index(m.METRIC)
+    frame = cmp.compare_quality(*sides(pair)).set_index(m.METRIC)
     assert frame.loc["Articles with both scores"].tolist() == [2.0, 2.0, 0.0]
     assert frame.loc["Articles without both scores"].tolist() == [1.0, 0.0, 1.0]
     assert frame.loc["Median quality", cmp.VALUE_A] == 70.0 and frame.loc["Median quality", cmp.VALUE_B] == 30.0
@@ -103,6 +130,6 @@ def test_compare_quality_puts_both_summaries_side_by_side():
 @pytest.mark.parametrize("granularity", ["day", "week", "month"])
 def test_when_b_is_everything_its_volume_matches_the_volume_metric(granularity):
     pair = cmp.Comparison(Filters(providers=("alpha.test",)), Filters())
-    frame = cmp.compare_volume(A, T, pair, granularity=granularity)
+    frame = cmp.compare_volume(*sides(pair), granularity=granularity)
     assert frame[cmp.COUNT_B].tolist() == m.volume(A, granularity=granularity)[m.COUNT].tolist()
     assert (frame[cmp.DIFFERENCE] <= 0).all()

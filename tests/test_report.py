@@ -366,6 +366,27 @@ def test_report_command_compares_chosen_outlets(insight_corpus, tmp_path, capsys
     assert "no outlet named or at 'Heraldd' (did you mean 'Herald'?)" in capsys.readouterr().err
 
 
+def test_the_report_works_out_the_period_before_once_and_filters_the_corpus_once_a_side(insight_corpus, monkeypatch):
+    from analytics import compare, report, report_insights
+
+    passes, periods = [], []
+    for module in (report, compare, report_insights):
+        monkeypatch.setattr(module, "filter_articles", _counting(module.filter_articles, passes))
+    for module in (report, compare):
+        monkeypatch.setattr(module, "previous_period", _counting(module.previous_period, periods))
+    report_html(insight_corpus, DAYS, DAILY, compare_outlets=("herald.test",))
+    assert len(periods) == 1
+    # The selection, the period before, the history spikes are measured against, and the two sides of the outlets comparison.
+    assert sum(articles is insight_corpus.articles for articles in passes) == 5
+
+
+def _counting(function, calls: list):
+    def counted(*args):
+        calls.append(args[0])
+        return function(*args)
+    return counted
+
+
 @pytest.mark.browser
 def test_insight_report_renders_offline_without_running_document_text(browser, insight_corpus, tmp_path):
     path = tmp_path / "insights.html"
