@@ -182,14 +182,18 @@ def reusable_rows(
 
 
 def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
-    """One row per document in order: reused rows of `table`, the rest from `parsed` in turn."""
+    """One row per document in order: reused rows of `table`, the rest from `parsed` in turn.
+
+    One `take` over both tables: slices would copy nothing here, but the pieces make the
+    Parquet writer and the whole-corpus step slower by more than they save (measured).
+    """
     if table is None:
         return parsed
     if parsed.num_rows == 0 and reuse == list(range(table.num_rows)):
         return table
     fresh = iter(range(table.num_rows, table.num_rows + parsed.num_rows))
     order = [index if index is not None else next(fresh) for index in reuse]
-    return pa.concat_tables([table, parsed]).take(pa.array(order, pa.int64()))  # one take over both
+    return pa.concat_tables([table, parsed]).take(pa.array(order, pa.int64()))
 
 
 @dataclass

@@ -134,7 +134,7 @@ def _fresh_frames(
     if table is None:  # nothing cached, or the rest of the file failed its checks: parse every file
         previous, reuse = None, [None] * len(listing.documents)
     merged = merge_rows(table, reuse, parse([path for path, row in zip(listing.documents, reuse) if row is None]))
-    flat = flatten_parsed(merged, _relative_keys(listing.documents, sources))
+    flat = flatten_parsed(merged, _RelativeKeys(sources))
     frames = {
         "articles": flat.articles,
         "topics": flat.topics,
@@ -191,20 +191,23 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     return s.typed_frame(columns, s.PROBLEM_DTYPES)
 
 
-def _relative_keys(files: list[str], roots: tuple[str, ...]) -> dict[str, str]:
-    """Each file's path relative to the first root that holds it (what URL-less ids derive from)."""
-    keys: dict[str, str] = {}
-    for root in map(Path, roots):
-        base = root if root.is_dir() else root.parent
-        folders: dict[str, str | None] = {}
-        for path in files:
-            if path in keys:
-                continue
-            folder, _, name = path.rpartition(os.sep)
-            if folder not in folders:  # one lexical comparison per folder, not per file
-                where = Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep)
-                folders[folder] = where.relative_to(base).as_posix() if where.is_relative_to(base) else None
-            relative = folders[folder]
-            if relative is not None:
-                keys[path] = name if relative == "." else f"{relative}/{name}"
-    return keys
+class _RelativeKeys:
+    """Each file's path relative to the first root that holds it (what URL-less ids derive from).
+
+    Worked out on demand, one lexical comparison per folder: only files without an address
+    need it, and they are few.
+    """
+
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self._bases = [root if root.is_dir() else root.parent for root in map(Path, roots)]
+        self._folders: dict[str, str | None] = {}
+
+    def get(self, path: str, default: str) -> str:
+        folder, _, name = path.rpartition(os.sep)
+        if folder not in self._folders:
+            self._folders[folder] = self._relative(Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep))
+        relative = self._folders[folder]
+        return default if relative is None else name if relative == "." else f"{relative}/{name}"
+
+    def _relative(self, where: Path) -> str | None:
+        return next((where.relative_to(base).as_posix() for base in self._bases if where.is_relative_to(base)), None)

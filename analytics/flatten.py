@@ -6,8 +6,8 @@ which copy of an article is kept, each outlet's display name and the articles' i
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,13 @@ class Frames:
     problems: pd.DataFrame  # what reading and validating each file found, in file order
 
 
-def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Frames:
+class IdKeys(Protocol):
+    """Where URL-less ids come from: a file's path gives the text its id is made of (a dict will do)."""
+
+    def get(self, path: str, default: str, /) -> str: ...
+
+
+def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None) -> Frames:
     """Articles, topics, related and images frames of a parsed-files table (see `analytics.parse`).
 
     Later copies of one URL become problems. `id_keys` maps a file's path to the text its
@@ -43,7 +49,7 @@ def flatten_parsed(table: pa.Table, id_keys: dict[str, str] | None = None) -> Fr
     keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)
     keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL], keys[s.PATH])
     kept = table.select(_ARTICLE_INPUTS).take(ranked.filter(keep))
-    names = _display_names(*(table[name].take(loaded).to_pylist() for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
+    names = _display_names(*(table[name].take(loaded) for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
     ids = _doc_ids(kept[s.URL_ID], kept[s.PATH], id_keys or {})
     return Frames(
         articles=_articles(kept, ids, names),
@@ -83,16 +89,17 @@ def _drop_duplicates(urls: pa.ChunkedArray, paths: pa.ChunkedArray) -> tuple[pa.
     return pa.array(~later), duplicates
 
 
-def _display_names(domains: list[str | None], names: list[str | None]) -> dict[str, str]:
-    """The most frequent outlet name for each domain (ties broken alphabetically)."""
-    best: dict[str, tuple[int, str]] = {}
-    for (domain, name), count in Counter(zip(domains, names)).items():
-        if domain and name and (domain not in best or (-count, name) < best[domain]):
-            best[domain] = (-count, name)
-    return {domain: name for domain, (_, name) in best.items()}
+def _display_names(domains: pa.ChunkedArray, names: pa.ChunkedArray) -> pa.Table:
+    """The most frequent outlet name for each domain (ties broken alphabetically): `domain, name`."""
+    pairs = pa.table({"domain": domains, "name": names})
+    written = pc.and_(pc.greater(pc.utf8_length(pairs["domain"]), 0), pc.greater(pc.utf8_length(pairs["name"]), 0))
+    counts = pairs.filter(pc.fill_null(written, False)).group_by(["domain", "name"], use_threads=False).aggregate([([], "count_all")])
+    ranked = counts.sort_by([("domain", "ascending"), ("count_all", "descending"), ("name", "ascending")])
+    first = np.flatnonzero(np.r_[True, ranked["domain"].to_numpy(zero_copy_only=False)[1:] != ranked["domain"].to_numpy(zero_copy_only=False)[:-1]]) if ranked.num_rows else []
+    return ranked.select(["domain", "name"]).take(pa.array(first, pa.int64()))
 
 
-def _doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: dict[str, str]) -> pa.Array:
+def _doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: IdKeys) -> pa.Array:
     """Each kept article's id: its URL's digest (made while parsing), else its relative path's."""
     ids = url_ids.to_numpy(zero_copy_only=False)
     without_url = np.flatnonzero(pd.isna(ids))
@@ -105,14 +112,14 @@ def _doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: dict[str
     return pa.array(ids, pa.string())
 
 
-def _articles(kept: pa.Table, ids: pa.Array, names: dict[str, str]) -> pd.DataFrame:
-    domains = kept[s.PROVIDER_DOMAIN].to_pylist()
-    display = [names.get(domain or "", name) for domain, name in zip(domains, kept[s.PROVIDER_NAME].to_pylist())]
+def _articles(kept: pa.Table, ids: pa.Array, names: pa.Table) -> pd.DataFrame:
+    known = pc.index_in(kept[s.PROVIDER_DOMAIN], value_set=names["domain"])
+    display = pc.if_else(pc.is_valid(known), names["name"].take(known.fill_null(0)) if names.num_rows else kept[s.PROVIDER_NAME], kept[s.PROVIDER_NAME])
     columns = {name: kept[name] for name in s.ARTICLE_COLUMNS if name in kept.column_names}
     columns.update(
         {
             s.DOC_ID: ids,
-            s.PROVIDER_NAME: pa.array(display, pa.string()),
+            s.PROVIDER_NAME: display,
             s.N_TOPICS: pc.list_value_length(kept[s.TOPICS]),
             s.N_IMAGES: pc.list_value_length(kept[s.IMAGES]),
             s.N_RELATED: pc.list_value_length(kept[s.RELATED]),

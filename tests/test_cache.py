@@ -3,15 +3,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from analytics import cache as cache_module
 from analytics import corpus as corpus_module
 from analytics import load_corpus, parse
 from analytics import schema as s
-from analytics.cache import ParseCache, clear_cache, default_cache_dir, reusable_rows
+from analytics.cache import ParseCache, clear_cache, default_cache_dir, merge_rows, reusable_rows
 
 from conftest import article, document_text
 
@@ -353,3 +356,13 @@ def test_a_listing_taken_while_a_folder_was_changing_is_not_trusted(tmp_path):
     root = corpus_folder(tmp_path / "data")
     os.utime(root / "news")  # changed just now: a change within the same tick could go unseen
     assert not cache_module.list_files((str(root),), time.time_ns()).trusted
+
+
+@settings(max_examples=300, deadline=None)
+@given(reuse=st.lists(st.one_of(st.none(), st.integers(0, 29)), max_size=40, unique_by=lambda row: row if row is not None else object()))
+def test_merged_rows_are_the_reused_rows_and_the_parsed_ones_in_turn(reuse):
+    table = pa.table({"row": list(range(30))})
+    parsed = pa.table({"row": pa.array([100 + n for n in range(sum(index is None for index in reuse))], pa.int64())})
+    fresh = iter(parsed["row"].to_pylist())
+    expected = [index if index is not None else next(fresh) for index in reuse]
+    assert merge_rows(table, reuse, parsed)["row"].to_pylist() == expected

@@ -159,7 +159,9 @@ def test_relative_keys_match_path_arithmetic(files, roots, expected, monkeypatch
     from analytics import corpus as corpus_module
 
     monkeypatch.setattr(Path, "is_dir", lambda self: self.suffix != ".md")
-    keys = corpus_module._relative_keys(files, roots)
+    relative = corpus_module._RelativeKeys(roots)
+    keys = {path: relative.get(path, None) for path in files}
+    keys = {path: key for path, key in keys.items() if key is not None}
     assert keys == expected
     by_paths = {}
     for root in map(Path, roots):
