@@ -153,7 +153,7 @@ def table(frame: pd.DataFrame, **kwargs) -> None:
 def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
     """The articles behind a selected bar or point."""
     st.markdown(f"**{plural(len(rows), 'article')} behind {what}**")
-    table(m.top_stories(rows, topics, limit=None), column_config=ARTICLE_COLUMNS)
+    table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
 ARTICLE_COLUMNS = {

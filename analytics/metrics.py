@@ -237,9 +237,9 @@ def kpis(
 
 def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | None = 50) -> pd.DataFrame:
     """Articles by heat, then quality (missing scores last), with their topics joined by "; "."""
-    order = np.lexsort([_descending(articles[column]) for column in (s.PUBLISHED_AT, s.QUALITY, s.HEAT)])
+    order = _first_rows([_descending(articles[column]) for column in (s.PUBLISHED_AT, s.QUALITY, s.HEAT)], limit)
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
-    stories = articles[columns].take(order if limit is None else order[:limit]).reset_index(drop=True)
+    stories = articles[columns].take(order).reset_index(drop=True)
     stories.insert(4, TOPICS_TEXT, _topics_text(stories[s.DOC_ID], topics))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
     return stories
@@ -273,6 +273,24 @@ def _topic_names(values: pd.Series) -> pa.Array:
         categories = pa.array(values.cat.categories.astype(str), pa.large_string())
         return categories.take(pa.array(codes, mask=codes < 0))
     return pa.array(values.astype(str), pa.large_string())
+
+
+def _first_rows(keys: list[np.ndarray], limit: int | None) -> np.ndarray:
+    """The positions `np.lexsort(keys)` puts first, `limit` of them (every one when None).
+
+    For a short list out of many rows, only the rows that can make it are sorted: those whose
+    primary (last) key is within the `limit` best.
+    """
+    if limit is None:
+        return np.lexsort(keys)
+    if limit <= 0:
+        return np.empty(0, dtype=np.intp)
+    primary = keys[-1]
+    if len(primary) <= 4 * limit:
+        return np.lexsort(keys)[:limit]
+    cut = np.partition(primary, limit - 1)[limit - 1]
+    candidates = np.flatnonzero(primary <= cut)
+    return candidates[np.lexsort([key[candidates] for key in keys])][:limit]
 
 
 def _descending(column: pd.Series) -> np.ndarray:

@@ -303,7 +303,7 @@ def _all_views(articles, topics, filters) -> dict:  # noqa: ANN001 - benchmark p
         "topic_cooccurrence": lambda: m.topic_cooccurrence(a, t, top_n=options.top_n),
         "quality_heat": lambda: m.quality_heat(a),
         "quality_heat_summary": lambda: m.quality_heat_summary(a),
-        "top_stories": lambda: m.top_stories(a, t, limit=None),
+        "top_stories": lambda: m.top_stories(a, t, limit=1_000),  # the Articles view's table
     }
     each = {}
     for name, call in calls.items():

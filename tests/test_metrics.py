@@ -236,3 +236,15 @@ def test_property_top_stories_topics_are_each_articles_topics_in_written_order(i
     written = {doc: "; ".join(topic for owner, topic in pairs if owner == doc) for doc in set(ids)}
     assert got[m.TOPICS_TEXT].tolist() == [written[doc] for doc in got[s.DOC_ID]]
     assert got[m.TOPICS_TEXT].dtype == s.STRING
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(*[st.sampled_from([0.0, 1.0, 2.0, 3.0, np.inf])] * 3), max_size=120),
+    limit=st.one_of(st.none(), st.integers(0, 40)),
+)
+def test_the_first_rows_are_those_a_full_sort_puts_first(rows, limit):
+    """Sorting only the rows that can make the top is the same as sorting all (ties included)."""
+    keys = [np.array([row[k] for row in rows], dtype=float) for k in range(3)]
+    full = np.lexsort(keys) if rows else np.empty(0, dtype=np.intp)
+    assert m._first_rows(keys, limit).tolist() == (full if limit is None else full[:limit]).tolist()
