@@ -6,22 +6,22 @@ sidebar (every widget bound to the URL), then per view: view model -> chart -> d
 
 from __future__ import annotations
 
-import argparse
 import os
+import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from analytics import charts, spikes, stories
+from analytics import controls as ct
 from analytics import metrics as m
 from analytics import movers as mv
 from analytics import schema as s
 from analytics import views as vw
 from analytics.export import csv_bytes, provenance_of
-from analytics.filters import ALL, ANY, Filters, outlet_labels, outlet_names
+from analytics.filters import ALL, ANY, Filters
 from analytics.fingerprint import fingerprint
 from analytics.report import report_html, report_name
 from analytics.report_format import plural
@@ -32,14 +32,6 @@ URL = "query-params"
 ROWS_SHOWN = 1_000
 NO_MATCH = "No articles match these filters. Widen the date range or clear some filters in the sidebar."
 WHEN = "YYYY-MM-DD HH:mm"
-
-
-def data_path_default() -> str:
-    """The folder to open: `-- --data PATH`, else $NEWS_ANALYTICS_DATA, else the sample data."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data")
-    args, _ = parser.parse_known_args()
-    return args.data or os.environ.get("NEWS_ANALYTICS_DATA") or str(DEFAULT_DATA)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -62,60 +54,43 @@ def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
 
 
-def sidebar(ws: Workspace) -> tuple[Filters, m.MetricOptions, str | None, bool]:
+def sidebar(offer: ct.Choices) -> tuple[Filters, m.MetricOptions, str | None, bool]:
     """Every sidebar widget read into one frozen `Filters` and the view options."""
-    a, bar = ws.corpus.articles, st.sidebar
+    bar, lo, hi = st.sidebar, offer.first_day, offer.last_day
     bar.header("Filters")
-    lo, hi = vw.data_span(ws.corpus)
-    lo, hi = lo or date.today(), hi or date.today()
-    picked = bar.date_input("Published between", (lo, hi), min_value=lo, max_value=hi, key="dates", bind=URL)
-    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
-    if (start, end) == (lo, hi):  # the whole range: keep undated articles too
-        start = end = None
-    names = outlet_labels(a)
-    outlets = bar.multiselect("Outlets", sorted(names, key=lambda d: names[d].lower()), format_func=names.get, key="outlet", bind=URL)
-    topics = bar.multiselect("Topics", ws.corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist(), key="topic", bind=URL)
-    mode = bar.radio("Articles with", [ANY, ALL], format_func={ANY: "any of these topics", ALL: "all of these topics"}.get, horizontal=True, key="topic_mode", bind=URL)
-    categories = bar.multiselect("Category", _values(a[s.CATEGORY]), key="category", bind=URL)
-    types = bar.multiselect("Type", _values(a[s.TYPE]), key="type", bind=URL)
-    published = bar.radio("Published", ["any", "yes", "no"], horizontal=True, key="published", bind=URL)
-    quality = _range(bar, "Quality", a[s.QUALITY], "quality")
-    heat = _range(bar, "Heat", a[s.HEAT], "heat")
-    search = bar.text_input("Search titles and excerpts", key="q", bind=URL)
+    days = ct.date_pair(bar.date_input("Published between", (lo, hi), min_value=lo, max_value=hi, key="dates", bind=URL))
+    filters = offer.filters(
+        days,
+        outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL),
+        topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL),
+        topic_mode=bar.radio("Articles with", [ANY, ALL], format_func={ANY: "any of these topics", ALL: "all of these topics"}.get, horizontal=True, key="topic_mode", bind=URL),
+        categories=bar.multiselect("Category", offer.categories, key="category", bind=URL),
+        types=bar.multiselect("Type", offer.types, key="type", bind=URL),
+        published=bar.radio("Published", list(ct.PUBLISHED_CHOICES), horizontal=True, key="published", bind=URL),
+        quality=_range(bar, "Quality", offer.quality, "quality"),
+        heat=_range(bar, "Heat", offer.heat, "heat"),
+        search=bar.text_input("Search titles and excerpts", key="q", bind=URL),
+    )
     bar.header("View")
     count = bar.segmented_control("Count", ["articles", "stories"], default="articles", key="count", bind=URL, help="Stories count syndicated copies and follow-ups of one story once.")
     granularity = bar.segmented_control("Period", list(m.GRANULARITIES), default="month", key="period", bind=URL) or "month"
     top_n = bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL)
     rolling = bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL)
     split = bar.selectbox("Split volume by", ["none", "provider", "topic", "category"], key="split", bind=URL)
-    filters = Filters(
-        start=start, end=end, providers=tuple(outlets), topics=tuple(topics), topic_mode=mode,
-        categories=tuple(categories), types=tuple(types),
-        published={"yes": True, "no": False}.get(published), quality=quality, heat=heat, search=search,
-    )
     options = m.MetricOptions(top_n=top_n, granularity=granularity, rolling=rolling or None)
     return filters, options, None if split == "none" else split, count == "stories"
 
 
-def _values(column: pd.Series) -> list[str]:
-    return sorted(column.dropna().astype(str).unique())
-
-
-def _range(bar, label: str, column: pd.Series, key: str) -> tuple[float, float] | None:
-    """A range slider over a score; None while it spans everything (articles without it stay)."""
-    values = column.dropna()
-    if values.empty or values.min() == values.max():
-        return None
-    lo, hi = float(values.min()), float(values.max())
-    chosen = bar.slider(label, lo, hi, (lo, hi), step=1.0, format="%.0f", key=key, bind=URL)
-    return None if tuple(chosen) == (lo, hi) else (float(chosen[0]), float(chosen[1]))
+def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple[float, float] | None:
+    """A range slider over a score, when there is a range to choose from."""
+    return None if span is None else bar.slider(label, *span, span, step=1.0, format="%.0f", key=key, bind=URL)
 
 
 class Page:
     """One rerun's selection plus the view options, and the few widgets every view uses."""
 
-    def __init__(self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> None:
-        self.sel, self.options, self.split, self.colors = sel, options, split, colors
+    def __init__(self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str], offer: ct.Choices | None = None) -> None:
+        self.sel, self.options, self.split, self.colors, self.offer = sel, options, split, colors, offer
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
@@ -184,16 +159,15 @@ MOVER_COLUMNS = {mv.SHARE: PERCENT, mv.PREVIOUS_SHARE: PERCENT, mv.CHANGE: st.co
 
 def overview(p: Page) -> None:
     view = vw.overview_view(p.sel, p.options, p.split, p.colors)
-    for column, row in zip(st.columns(len(view.kpis)), view.kpis.itertuples()):
-        change = None if pd.isna(row.change) else f"{row.change:+.0%} vs previous period"
-        column.metric(row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", change)
+    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis)):
+        column.metric(*card)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
-    if view.undated:
-        st.caption(f"{plural(view.undated, 'story' if p.sel.count_stories else 'article', p.sel.unit)} without a publication date left out of this chart.")
-    st.subheader(f"Spikes: {plural(len(view.spikes), 'period')} well above the usual level")
-    options = spikes.SpikeOptions()
-    st.caption(f"A period spikes when its count is more than {options.threshold:g} robust deviations above the median of the {options.window} periods before it (and at least {options.min_count}).")
+    if note := view.undated_note(p.sel):
+        st.caption(note)
+    heading, how = vw.spike_texts(len(view.spikes))
+    st.subheader(heading)
+    st.caption(how)
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
@@ -205,9 +179,8 @@ def outlets(p: Page) -> None:
     clicked = p.panels(panels, selectable=tuple(panels))
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
-        a, t = p.sel.counted
-        group = points[0]["customdata"][0]
-        drill_down(m.articles_behind(a, t, split="provider", group=group, top_groups=share[m.GROUP].tolist()), t, group)
+        rows, group = vw.outlet_rows(p.sel, share, points[0])
+        drill_down(rows, p.sel.counted[1], group)
     p.drill_period(by_period, clicked["outlets-by-period"], "provider")
 
 
@@ -220,20 +193,16 @@ def topics_view(p: Page) -> None:
 
 def quality_view(p: Page) -> None:
     view = vw.quality_view(p.sel)
-    rho = view.value("Spearman correlation")
-    cols = st.columns(3)
-    cols[0].metric("Spearman correlation", "–" if pd.isna(rho) else f"{rho:.2f}")
-    cols[1].metric("Articles with both scores", f"{view.value('Articles with both scores'):,.0f}")
-    cols[2].metric("Without scores (not shown)", f"{view.value('Articles without both scores'):,.0f}")
+    for column, card in zip(st.columns(3), view.cards()):
+        column.metric(*card)
     clicked = p.panels({"quality-vs-heat": (view.points, view.figure), "quality-vs-heat-summary": (view.summary, None)}, selectable=("quality-vs-heat",))
     if chosen := clicked["quality-vs-heat"]:
-        ids = [point["customdata"][0] for point in chosen if point.get("customdata")]
-        drill_down(p.sel.a[p.sel.a[s.DOC_ID].isin(ids)], p.sel.t, "the selected points")
+        drill_down(vw.rows_of_points(p.sel, chosen), p.sel.t, "the selected points")
 
 
 def stories_view(p: Page) -> None:
     view = vw.story_view(p.sel, p.colors)
-    st.caption(f"{plural(len(view.stories), 'story', 'stories')} from {plural(len(p.sel.a), 'article')}; {view.shared:,} ran in more than one article (same address, related links or near-identical titles within days).")
+    st.caption(view.caption(len(p.sel.a)))
     table(view.stories, column_config=STORY_COLUMNS)
     p.download(view.stories, "stories")
     if view.timeline is not None:
@@ -246,8 +215,7 @@ def stories_view(p: Page) -> None:
 def articles_view(p: Page) -> None:
     a, t = p.sel.a, p.sel.t
     shown = m.top_stories(a, t, limit=ROWS_SHOWN)
-    more = f"the first {len(shown):,} of " if len(a) > len(shown) else ""
-    st.caption(f"Showing {more}{len(a):,} articles, hottest first (then by quality). The download has them all.")
+    st.caption(vw.articles_caption(len(a), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
     p.download(lambda: m.top_stories(a, t, limit=None), "articles")
 
@@ -255,12 +223,12 @@ def articles_view(p: Page) -> None:
 def changes_view(p: Page) -> None:
     least = st.slider("Smallest count worth calling a trend", 1, 20, 3, key="min_count", bind=URL)
     view = vw.change_view(p.sel, min_count=least)
-    st.caption(f"Share of coverage in {view.label} against the period of equal length before it ({plural(view.before, 'article')} then, {view.now:,} now).")
-    for by, frame in view.movers.items():
-        st.subheader(f"{'Topics' if by == 'topic' else 'Outlets'} that moved")
+    st.caption(view.caption())
+    for by, heading, frame, quiet in view.sections():
+        st.subheader(heading)
         table(frame, column_config=MOVER_COLUMNS)
-        if quiet := frame.loc[frame[mv.STATUS] == mv.QUIET, mv.GROUP].tolist():
-            st.caption(f"Went quiet: {', '.join(quiet)}.")
+        if quiet:
+            st.caption(quiet)
         p.download(frame, f"{by}-movers")
 
 
@@ -269,10 +237,8 @@ def compare_view(p: Page) -> None:
     mode = st.radio("Compare", list(modes), horizontal=True, key="cmp", bind=URL, format_func=modes.get)
     chosen: list[str] = []
     if mode == vw.OUTLETS_VS_REST:
-        articles = p.sel.ws.corpus.articles
-        names = outlet_labels(articles)
-        top = articles[s.PROVIDER_DOMAIN].astype(str).value_counts().index[0]
-        chosen = st.multiselect("Outlets (A)", sorted(names, key=lambda d: names[d].lower()), default=[top], format_func=names.get, key="cmp_outlets", bind=URL)
+        offer = p.offer
+        chosen = st.multiselect("Outlets (A)", offer.outlets, default=[offer.busiest_outlet], format_func=offer.outlet_labels.get, key="cmp_outlets", bind=URL)
     pair = vw.comparison_for(p.sel, mode, chosen)
     if pair is None:
         st.info("Choose at least one outlet to compare against the rest.")
@@ -282,8 +248,7 @@ def compare_view(p: Page) -> None:
 
 def data_health(p: Page) -> None:
     corpus, notes = p.sel.ws.corpus, p.sel.ws.note_problems
-    counts = [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]
-    for col, (label, value) in zip(st.columns(5), counts):
+    for col, (label, value) in zip(st.columns(5), vw.health_counts(corpus)):
         col.metric(label, f"{value:,}")
     if not notes.empty:
         st.warning(f"{plural(len(notes), 'editor’s note')} in the annotations file could not be used:")
@@ -306,7 +271,7 @@ VIEWS: dict[str, Callable[[Page], None]] = {
 def main() -> None:
     st.set_page_config(page_title="News Coverage Analytics", page_icon="📰", layout="wide")
     st.title("News Coverage Analytics")
-    path = st.sidebar.text_input("Data folder", data_path_default(), key="data", bind=URL)
+    path = st.sidebar.text_input("Data folder", ct.data_folder(sys.argv[1:], os.environ, str(DEFAULT_DATA)), key="data", bind=URL)
     uploads = st.sidebar.file_uploader("…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads")
     if uploads:
         path = plural(len(uploads), "uploaded file")
@@ -321,14 +286,14 @@ def main() -> None:
         st.warning(f"No articles were loaded from {path}. Below is what was found.")
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
-    filters, options, split, count_stories = sidebar(ws)
+    offer = ct.choices(corpus)
+    filters, options, split, count_stories = sidebar(offer)
     st.sidebar.download_button(
         "Download meeting report", lambda: report_html(corpus, filters, options, workspace=ws).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, count_stories), options, split, charts.corpus_colors(corpus.articles, corpus.topics))
-    active = filters.describe(outlet_names(corpus.articles))
-    st.caption(f"{len(p.sel.a):,} of {corpus.loaded:,} articles from {path}" + (" · " + "; ".join(active) if active else ""))
+    p = Page(vw.Selection(ws, filters, count_stories), options, split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    st.caption(vw.header_caption(p.sel, path))
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):
         with tab:

@@ -20,7 +20,8 @@ from analytics import metrics as m
 from analytics import movers as mv
 from analytics import schema as s
 from analytics.corpus import Corpus
-from analytics.filters import Filters, filter_articles, previous_period, topics_of
+from analytics.filters import Filters, filter_articles, outlet_names, previous_period, topics_of
+from analytics.report_format import plural
 from analytics.workspace import Workspace
 
 OUTLETS_VS_REST = "outlets"
@@ -75,6 +76,53 @@ def data_span(corpus: Corpus) -> tuple:
     return (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
 
 
+def kpi_cards(kpis: pd.DataFrame) -> list[tuple[str, str, str | None]]:
+    """Each headline number as (label, value text, change text or None)."""
+    return [
+        (row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", None if pd.isna(row.change) else f"{row.change:+.0%} vs previous period")
+        for row in kpis.itertuples()
+    ]
+
+
+def header_caption(sel: Selection, source: str) -> str:
+    """How many articles the filters keep, from where, and which filters are on."""
+    corpus = sel.ws.corpus
+    active = sel.filters.describe(outlet_names(corpus.articles))
+    return f"{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
+
+
+def spike_texts(periods: int) -> tuple[str, str]:
+    """The spikes section's heading and how a spike is found."""
+    o = spikes.SpikeOptions()
+    return (
+        f"Spikes: {plural(periods, 'period')} well above the usual level",
+        f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it (and at least {o.min_count}).",
+    )
+
+
+def outlet_rows(sel: Selection, share: pd.DataFrame, point: dict) -> tuple[pd.DataFrame, str]:
+    """The counted articles of the outlet behind a clicked outlet-share bar, and its name."""
+    a, t = sel.counted
+    group = point["customdata"][0]
+    return m.articles_behind(a, t, split="provider", group=group, top_groups=share[m.GROUP].tolist()), group
+
+
+def articles_caption(total: int, shown: int) -> str:
+    more = f"the first {shown:,} of " if total > shown else ""
+    return f"Showing {more}{total:,} articles, hottest first (then by quality). The download has them all."
+
+
+def health_counts(corpus: Corpus) -> list[tuple[str, int]]:
+    """What happened to the files, as (label, count)."""
+    return [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]
+
+
+def rows_of_points(sel: Selection, points: list[dict]) -> pd.DataFrame:
+    """The articles behind chart points that carry their doc_id first in `customdata`."""
+    ids = [point["customdata"][0] for point in points if point.get("customdata")]
+    return sel.a[sel.a[s.DOC_ID].isin(ids)]
+
+
 def top_groups(frame: pd.DataFrame) -> list[str]:
     """The named groups of a volume-like frame (everything but Other), for drill-down."""
     return [group for group in frame[m.GROUP].unique() if group != m.OTHER]
@@ -88,6 +136,12 @@ class Overview:
     spikes: pd.DataFrame
     spike_stories: pd.DataFrame
     undated: int
+
+    def undated_note(self, sel: Selection) -> str | None:
+        """Why the chart may count fewer than the selection holds, if it does."""
+        if not self.undated:
+            return None
+        return f"{plural(self.undated, 'story' if sel.count_stories else 'article', sel.unit)} without a publication date left out of this chart."
 
 
 def overview_view(sel: Selection, o: m.MetricOptions, split: str | None, colors: dict[str, str]) -> Overview:
@@ -139,6 +193,15 @@ class Quality:
         """One number of the summary by its label."""
         return float(self.summary.set_index(m.METRIC).loc[metric, m.VALUE])
 
+    def cards(self) -> list[tuple[str, str]]:
+        """The three headline numbers as (label, text)."""
+        rho = self.value("Spearman correlation")
+        return [
+            ("Spearman correlation", "–" if pd.isna(rho) else f"{rho:.2f}"),
+            ("Articles with both scores", f"{self.value('Articles with both scores'):,.0f}"),
+            ("Without scores (not shown)", f"{self.value('Articles without both scores'):,.0f}"),
+        ]
+
 
 def quality_view(sel: Selection) -> Quality:
     """Quality against heat: the points, the summary numbers and the scatter."""
@@ -159,6 +222,12 @@ class Stories:
         """How many stories ran in more than one article."""
         return int((self.stories[stories.SIZE] > 1).sum())
 
+    def caption(self, articles: int) -> str:
+        return (
+            f"{plural(len(self.stories), 'story', 'stories')} from {plural(articles, 'article')}; {self.shared:,} ran in more than "
+            "one article (same address, related links or near-identical titles within days)."
+        )
+
 
 def story_view(sel: Selection, colors: dict[str, str]) -> Stories:
     """Stories largest first, how the biggest spread, and outlets cited but missing from the data."""
@@ -178,6 +247,21 @@ class Changes:
     now: int
     before: int
     movers: dict[str, pd.DataFrame]
+
+    def caption(self) -> str:
+        return f"Share of coverage in {self.label} against the period of equal length before it ({plural(self.before, 'article')} then, {self.now:,} now)."
+
+    def sections(self) -> list[tuple[str, str, pd.DataFrame, str | None]]:
+        """(kind, heading, movers, a note on the groups that went quiet) for topics and outlets."""
+        return [
+            (by, f"{'Topics' if by == 'topic' else 'Outlets'} that moved", frame, _quiet_note(frame))
+            for by, frame in self.movers.items()
+        ]
+
+
+def _quiet_note(frame: pd.DataFrame) -> str | None:
+    quiet = frame.loc[frame[mv.STATUS] == mv.QUIET, mv.GROUP].tolist()
+    return f"Went quiet: {', '.join(quiet)}." if quiet else None
 
 
 def change_view(sel: Selection, *, min_count: int) -> Changes:

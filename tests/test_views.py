@@ -61,3 +61,24 @@ def test_health_tables_put_errors_first(ws):
     tables = vw.health_tables(ws.corpus)
     assert tables["by-severity"][s.SEVERITY].tolist() == [s.ERROR, s.WARNING, s.DUPLICATE]
     assert tables["problems"][s.SEVERITY].iloc[0] == s.ERROR
+
+
+def test_the_dashboards_texts_come_from_the_view_models(ws, colors):
+    sel = vw.Selection(ws, Filters(topics=("AI",)))
+    assert vw.header_caption(sel, "here").startswith(f"{len(sel.a):,} of {ws.corpus.loaded:,} articles from here · ")
+    view = vw.overview_view(sel, m.MetricOptions(), None, colors)
+    cards = vw.kpi_cards(view.kpis)
+    assert [card[0] for card in cards] == view.kpis[m.METRIC].tolist() and cards[0][1] == f"{len(sel.a):,}"
+    changes = vw.change_view(sel, min_count=3)
+    assert [section[0] for section in changes.sections()] == list(changes.movers)
+    assert vw.articles_caption(5, 5).startswith("Showing 5 articles") and "the first 2 of 5" in vw.articles_caption(5, 2)
+
+
+def test_clicked_points_and_bars_give_their_articles(ws, colors):
+    sel = vw.Selection(ws, Filters())
+    ids = sel.a[s.DOC_ID].head(3).tolist()
+    assert vw.rows_of_points(sel, [{"customdata": [i]} for i in ids] + [{}])[s.DOC_ID].tolist() == ids
+    share = vw.outlet_view(sel, m.MetricOptions(), colors, weighted=False)["outlet-share"][0]
+    group = share[m.GROUP].iloc[0]
+    rows, name = vw.outlet_rows(sel, share, {"customdata": [group]})
+    assert name == group and len(rows) == int(share["articles"].iloc[0])
