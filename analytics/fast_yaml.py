@@ -25,6 +25,11 @@ except ImportError:  # pragma: no cover - no wheel for this platform: PyYAML rea
 
 UNSURE = object()
 
+# Text longer than this that does not start like a number is text to PyYAML too: its
+# booleans and nulls are at most five letters (`false`), its merge key is `<<`.
+_LONGEST_WORD = 5
+_NUMBER_FIRST = frozenset("-+.0123456789")
+
 # Merge keys, directives, document markers, escaped UTF-16 surrogates (YAML 1.1 refuses what
 # YAML 1.2 may join), tabs (YAML 1.1 allows them in fewer places).
 _MARKERS = ("<<", "\n%", "\n---", "\n...", "\\u", "\t")
@@ -132,8 +137,3 @@ class FastReader:
                     return False  # a list as a key, a set: PyYAML decides
         return True
 
-
-# Text longer than this that does not start like a number is text to PyYAML too: its
-# booleans and nulls are at most five letters (`false`), its merge key is `<<`.
-_LONGEST_WORD = 5
-_NUMBER_FIRST = frozenset("-+.0123456789")

@@ -95,7 +95,8 @@ def _display_names(domains: pa.ChunkedArray, names: pa.ChunkedArray) -> pa.Table
     written = pc.and_(pc.greater(pc.utf8_length(pairs["domain"]), 0), pc.greater(pc.utf8_length(pairs["name"]), 0))
     counts = pairs.filter(pc.fill_null(written, False)).group_by(["domain", "name"], use_threads=False).aggregate([([], "count_all")])
     ranked = counts.sort_by([("domain", "ascending"), ("count_all", "descending"), ("name", "ascending")])
-    first = np.flatnonzero(np.r_[True, ranked["domain"].to_numpy(zero_copy_only=False)[1:] != ranked["domain"].to_numpy(zero_copy_only=False)[:-1]]) if ranked.num_rows else []
+    domain = ranked["domain"].to_numpy(zero_copy_only=False)
+    first = np.flatnonzero(np.r_[True, domain[1:] != domain[:-1]]) if len(domain) else []  # each domain's best name
     return ranked.select(["domain", "name"]).take(pa.array(first, pa.int64()))
 
 
