@@ -45,7 +45,7 @@ def load(path: str, fingerprint_key: str) -> Workspace:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def folder_fingerprint(path: str) -> str:
-    """The folder's fingerprint, re-taken at most every 30 s: one stat per file is slow on 100k files."""
+    """The folder's fingerprint, re-taken at most every 30 s (one stat per file, ~0.5 s at 100k files)."""
     return fingerprint(path)
 
 

@@ -9,10 +9,10 @@ be walked again. Writes go to a temporary file that replaces the old one in one 
 that cannot be read, fails its checksums or was written by other code is reported and rebuilt.
 
 In its `frames` subfolder: the finished frames of the last load (articles, topics, related,
-images, problems), one Parquet file each, carrying the token of the parse-cache version they
-were built from.
-While no file changed they are read back instead of running the whole-corpus step again; a
-frames file with another token, stamp or shape, or failing its checksums, is built afresh.
+images, problems), one Arrow IPC file each (LZ4, CRC-32 at the end), carrying the token of the
+parse-cache version they were built from. While no file changed they are read back instead of
+running the whole-corpus step again; a frames file with another token, stamp or shape, or
+failing its checksum, is built afresh.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def clear_cache(directory: str | os.PathLike[str] | None = None) -> int:
         path.unlink(missing_ok=True)
         removed += 1
     saved = folder / _FRAMES_FOLDER
-    for path in [*saved.glob("*.arrow"), *saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:  # .parquet: older versions
+    for path in [*saved.glob("*.arrow"), *saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:  # .parquet: saved by older versions
         path.unlink(missing_ok=True)
     if saved.is_dir() and not any(saved.iterdir()):
         saved.rmdir()
