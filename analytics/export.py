@@ -22,16 +22,23 @@ from analytics import metrics as m
 from analytics import schema as s
 from analytics.corpus import Corpus
 from analytics.filters import Filters, filter_articles, selected_period, topics_of
+from analytics.keys import belongs
 from analytics.safety import neutralize_csv_cell
 
 LIST_SEPARATOR = "; "
 INCOMPLETE = "# INCOMPLETE EXPORT"
 ENCODING = "utf-8-sig"
 
+
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a loaded frame as users get them: `doc_id` names the article, the load's own key is left out."""
+    return frame.drop(columns=s.ARTICLE_KEY, errors="ignore").reset_index(drop=True)
+
+
 _TABLES: dict[str, Callable[[Corpus, pd.DataFrame, pd.DataFrame, m.MetricOptions], pd.DataFrame]] = {
-    "articles": lambda corpus, a, t, o: a.reset_index(drop=True),
-    "topics": lambda corpus, a, t, o: t.reset_index(drop=True),
-    "related": lambda corpus, a, t, o: corpus.related[corpus.related[s.DOC_ID].isin(a[s.DOC_ID])].reset_index(drop=True),
+    "articles": lambda corpus, a, t, o: _rows(a),
+    "topics": lambda corpus, a, t, o: _rows(t),
+    "related": lambda corpus, a, t, o: _rows(corpus.related[belongs(corpus.related, a)]),
     # Problems belong to files, not to articles: the filters do not narrow them.
     "problems": lambda corpus, a, t, o: corpus.problems,
     "volume": lambda corpus, a, t, o: m.volume(a, t, granularity=o.granularity, top_n=o.top_n, rolling=o.rolling),

@@ -9,10 +9,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from analytics import schema as s
+from analytics.keys import belongs, key_bound, key_mask, member_of, shared_keys
 from analytics.urls import normalize_domain
 
 ANY = "any"
@@ -89,7 +88,7 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
         if values:
             keep &= articles[column].isin(values)
     if filters.topics:
-        keep &= member_of(articles[s.DOC_ID], _docs_with_topics(topics, filters.topics, filters.topic_mode))
+        keep &= _with_topics(articles, topics, filters.topics, filters.topic_mode)
     if filters.published is not None:
         keep &= articles[s.PUBLISHED].eq(filters.published).fillna(False)
     for column, bounds in ((s.QUALITY, filters.quality), (s.HEAT, filters.heat)):
@@ -102,20 +101,7 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
 
 def topics_of(topics: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """The topic rows of the given articles."""
-    return topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
-
-
-def member_of(column: pd.Series, values: pd.Series) -> pd.Series:
-    """Which entries of a text column appear in `values` (a fast `Series.isin` for ids)."""
-    try:
-        array = pa.array(column)
-        value_set = pa.array(values)
-        if value_set.type != array.type:
-            value_set = value_set.cast(array.type)
-        hits = pc.is_in(array, value_set=value_set)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return column.isin(values)
-    return pd.Series(hits.to_numpy(zero_copy_only=False), index=column.index, dtype=bool)
+    return topics[belongs(topics, articles)]
 
 
 def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters:
@@ -124,6 +110,30 @@ def previous_period(filters: Filters, data_start: date, data_end: date) -> Filte
     end = filters.end or data_end
     length = (end - start).days + 1
     return replace(filters, start=start - timedelta(days=length), end=start - timedelta(days=1))
+
+
+def _with_topics(articles: pd.DataFrame, topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> np.ndarray:
+    """Which articles have the wanted topics (any or all of them), as a boolean array."""
+    keys = shared_keys(articles, topics)
+    if keys is None:
+        return member_of(articles[s.DOC_ID], _docs_with_topics(topics, wanted, mode)).to_numpy()
+    mine, theirs = keys
+    size = key_bound(mine, theirs)
+    names = topics[s.TOPIC]
+    if mode != ALL:
+        return key_mask(theirs[_is_one_of(names, wanted)], size)[mine]
+    distinct = set(wanted)
+    found = np.zeros(size, dtype=np.int64)  # how many of the wanted topics each article has
+    for topic in distinct:
+        found += key_mask(theirs[_is_one_of(names, (topic,))], size)
+    return (found >= len(distinct))[mine]
+
+
+def _is_one_of(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """`values.isin(wanted)` as a boolean array, on the category codes when the column has them."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.append(values.cat.categories.isin(wanted), False)[values.cat.codes.to_numpy()]
+    return values.isin(wanted).to_numpy()
 
 
 def _docs_with_topics(topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> pd.Series:

@@ -40,9 +40,10 @@ class IdKeys(Protocol):
 def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None) -> Frames:
     """Articles, topics, related and images frames of a parsed-files table (see `analytics.parse`).
 
-    Later copies of one URL become problems. `id_keys` maps a file's path to the text its
-    `doc_id` is derived from when it has no URL (by default the path itself); pass paths
-    relative to the loaded folder for ids that survive moving the folder.
+    Later copies of one URL become problems. The kept articles are numbered 0..n-1 in
+    `article_key`, which their topic, related and image rows repeat. `id_keys` maps a file's
+    path to the text its `doc_id` is derived from when it has no URL (by default the path
+    itself); pass paths relative to the loaded folder for ids that survive moving the folder.
     """
     loaded = pc.indices_nonzero(pc.is_valid(table[s.TITLE]))
     ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
@@ -61,7 +62,7 @@ def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None) -> Frames:
     )
 
 
-_ARTICLE_INPUTS = [name for name in s.ARTICLE_COLUMNS if name not in (s.DOC_ID, s.N_TOPICS, s.N_IMAGES, s.N_RELATED)]
+_ARTICLE_INPUTS = [name for name in s.ARTICLE_COLUMNS if name not in (s.DOC_ID, s.N_TOPICS, s.N_IMAGES, s.N_RELATED, s.ARTICLE_KEY)]
 _ARTICLE_INPUTS += [s.URL_ID, s.TOPICS, s.IMAGES, s.RELATED]
 
 
@@ -124,6 +125,7 @@ def _articles(kept: pa.Table, ids: pa.Array, names: pa.Table) -> pd.DataFrame:
             s.N_TOPICS: pc.list_value_length(kept[s.TOPICS]),
             s.N_IMAGES: pc.list_value_length(kept[s.IMAGES]),
             s.N_RELATED: pc.list_value_length(kept[s.RELATED]),
+            s.ARTICLE_KEY: pa.array(np.arange(kept.num_rows, dtype=np.int64)),
         }
     )
     return arrow_frame(columns, s.ARTICLE_DTYPES)
@@ -138,9 +140,9 @@ def _items(lists: pa.ChunkedArray) -> tuple[dict[str, pa.Array], pa.Array]:
 
 
 def _children(lists: pa.ChunkedArray, ids: pa.Array, dtypes: dict[str, object]) -> pd.DataFrame:
-    """One row per list item, in article order, led by its article's `doc_id`."""
+    """One row per list item, in article order, led by its article's `doc_id` (its key last)."""
     fields, parents = _items(lists)
-    return arrow_frame({s.DOC_ID: ids.take(parents), **fields}, dtypes)
+    return arrow_frame({s.DOC_ID: ids.take(parents), **fields, s.ARTICLE_KEY: parents}, dtypes)
 
 
 def arrow_frame(columns: dict[str, pa.Array | pa.ChunkedArray], dtypes: dict[str, object]) -> pd.DataFrame:

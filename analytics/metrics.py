@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
-from analytics.filters import member_of
+from analytics.filters import topics_of
+from analytics.keys import article_numbers, has_repeats, positions, with_key
 
 # Output column names shared by several metrics.
 PERIOD = "period"
@@ -145,14 +146,13 @@ def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
 
     Symmetric, and the diagonal holds each topic's own article count.
     """
-    rows = topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
+    rows = topics_of(topics, articles)
     labels = top_labels(rows[s.TOPIC], top_n)
     top = list(labels.categories[: min(top_n, len(labels.categories))])
     if not top:
         return s.empty_frame(COOCCURRENCE_DTYPES)
     keep = labels.codes < len(top)
-    ids = pa.array(rows[s.DOC_ID], pa.large_string()).filter(pa.array(keep))
-    docs = pc.dictionary_encode(ids).indices.fill_null(-1).to_numpy()  # as pd.factorize numbers them
+    docs = article_numbers(rows[keep])
     onehot = np.zeros((int(docs.max()) + 1 if len(docs) else 0, len(top)), dtype=np.int32)
     onehot[docs, labels.codes[keep]] = 1
     pairs = (onehot.T @ onehot).astype("int64")
@@ -239,31 +239,30 @@ def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | No
     """Articles by heat, then quality (missing scores last), with their topics joined by "; "."""
     order = _first_rows([_descending(articles[column]) for column in (s.PUBLISHED_AT, s.QUALITY, s.HEAT)], limit)
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
-    stories = articles[columns].take(order).reset_index(drop=True)
-    stories.insert(4, TOPICS_TEXT, _topics_text(stories[s.DOC_ID], topics))
+    stories = articles[with_key(columns, articles)].take(order).reset_index(drop=True)
+    stories.insert(4, TOPICS_TEXT, _topics_text(stories, topics))
     stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
-    return stories
+    return stories.drop(columns=s.ARTICLE_KEY, errors="ignore")
 
 
-def _topics_text(ids: pd.Series, topics: pd.DataFrame) -> pd.Series:
-    """For each id, its topics joined by "; " in their written order ("" for none), as `joined_topics`.
+def _topics_text(articles: pd.DataFrame, topics: pd.DataFrame) -> pd.Series:
+    """For each article, its topics joined by "; " in their written order ("" for none), as `joined_topics`.
 
-    Works in Arrow on the distinct ids: one lookup per topic row, then one join per id.
+    Works in Arrow: one lookup per topic row, then one join per article.
     """
-    keys = pa.array(ids, pa.large_string())
-    if keys.null_count or topics.empty:  # rare: the general path
-        joined = joined_topics(topics[member_of(topics[s.DOC_ID], ids)])
+    ids = articles[s.DOC_ID]
+    if topics.empty or ids.hasnans:  # rare: the general path
+        joined = joined_topics(topics_of(topics, articles))
         return ids.map(joined).astype(object).fillna("").astype(s.STRING).set_axis(ids.index)
-    distinct = pc.dictionary_encode(keys)
-    slot = pc.index_in(pa.array(topics[s.DOC_ID], pa.large_string()), value_set=distinct.dictionary)
-    mine = pc.is_valid(slot)
-    position = slot.filter(mine).to_numpy()
-    stable = np.argsort(position, kind="stable")  # grouped by id, written order kept within each
-    names = _topic_names(topics[s.TOPIC]).filter(mine).take(pa.array(stable))
-    counts = np.bincount(position, minlength=len(distinct.dictionary))
+    slot = positions(topics, articles)
+    mine = np.flatnonzero(slot >= 0)
+    stable = np.argsort(slot[mine], kind="stable")  # grouped by article, written order kept within each
+    names = _topic_names(topics[s.TOPIC].take(mine[stable]))
+    counts = np.bincount(slot[mine], minlength=len(articles))
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
     text = pc.binary_join(pa.LargeListArray.from_arrays(offsets, names), pa.scalar("; ", pa.large_string())).fill_null("")
-    return pd.Series(text.take(distinct.indices).to_pandas(types_mapper=lambda _: s.STRING), index=ids.index, dtype=s.STRING)
+    first = pa.array(positions(articles, articles))  # an article listed twice has its topics each time
+    return pd.Series(text.take(first).to_pandas(types_mapper=lambda _: s.STRING), index=ids.index, dtype=s.STRING)
 
 
 def _topic_names(values: pd.Series) -> pa.Array:
@@ -339,7 +338,7 @@ def articles_behind(
 
 
 def _headline(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, float]:
-    topic_count = topics.loc[member_of(topics[s.DOC_ID], articles[s.DOC_ID]), s.TOPIC].nunique()
+    topic_count = topics_of(topics, articles)[s.TOPIC].nunique()
     return {
         "Articles": len(articles),
         "Outlets": articles[s.PROVIDER_DOMAIN].nunique(),
@@ -386,13 +385,12 @@ def _split_values(articles: pd.DataFrame, topics: pd.DataFrame | None, split: st
     if split == "topic":
         if topics is None:
             raise ValueError("split='topic' needs the topics frame")
-        ids = pa.array(articles[s.DOC_ID], pa.large_string())
-        if pc.count_distinct(ids, mode="all").as_py() < len(ids):  # an id twice: each copy counts, as a join does
+        if has_repeats(articles):  # an article twice: each copy counts, as a join does
             rows = topics[[s.DOC_ID, s.TOPIC]].merge(articles[[s.DOC_ID]].assign(_position=every), on=s.DOC_ID)
             return rows["_position"].to_numpy(), rows[s.TOPIC]
-        slot = pc.index_in(pa.array(topics[s.DOC_ID], pa.large_string()), value_set=ids)  # each topic row's article
-        mine = pc.is_valid(slot).to_numpy(zero_copy_only=False)
-        return slot.drop_null().to_numpy(), topics[s.TOPIC][mine]
+        slot = positions(topics, articles)  # each topic row's article
+        mine = slot >= 0
+        return slot[mine], topics[s.TOPIC][mine]
     if split in ("provider", "category"):
         return every, articles[_split_column(split)]
     raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics import schema as s
 from analytics.metrics import CHANGE, COUNT, GROUP, SHARE
-from analytics.filters import Filters, member_of
+from analytics.filters import Filters, topics_of
 
 PREVIOUS_COUNT = "previous_count"
 PREVIOUS_SHARE = "previous_share"
@@ -73,7 +73,7 @@ def movers_window(filters: Filters, articles: pd.DataFrame, *, days: int = 30) -
 
 def _counts(articles: pd.DataFrame, topics: pd.DataFrame, by: str) -> pd.Series:
     if by == "topic":
-        rows = topics[member_of(topics[s.DOC_ID], articles[s.DOC_ID])]
+        rows = topics_of(topics, articles)
         return rows[s.TOPIC].astype(str).value_counts()
     if by == "provider":
         return articles[s.PROVIDER_NAME].astype(str).value_counts()

@@ -26,6 +26,10 @@ N_TOPICS = "n_topics"
 N_IMAGES = "n_images"
 N_RELATED = "n_related"
 IMAGE_URL = "image_url"
+# The article's number within its load (0..n-1), repeated in its topic, related and image rows,
+# so that "which rows belong to these articles" is array indexing, not hashing text ids. Only
+# meaningful inside one load, and never exported: `doc_id` is the public id.
+ARTICLE_KEY = "article_key"
 
 # --- child tables ---------------------------------------------------------------------------
 TOPIC = "topic"
@@ -82,9 +86,10 @@ ARTICLE_DTYPES: dict[str, object] = {
     N_IMAGES: INT,
     N_RELATED: INT,
     IMAGE_URL: STRING,
+    ARTICLE_KEY: INT,
 }
 
-TOPIC_DTYPES: dict[str, object] = {DOC_ID: STRING, TOPIC: CATEGORY_DTYPE}
+TOPIC_DTYPES: dict[str, object] = {DOC_ID: STRING, TOPIC: CATEGORY_DTYPE, ARTICLE_KEY: INT}
 
 RELATED_DTYPES: dict[str, object] = {
     DOC_ID: STRING,
@@ -95,9 +100,10 @@ RELATED_DTYPES: dict[str, object] = {
     PROVIDER_DOMAIN: STRING,
     PUBLISHED_AT: TIMESTAMP,
     QUALITY: FLOAT,
+    ARTICLE_KEY: INT,
 }
 
-IMAGE_DTYPES: dict[str, object] = {DOC_ID: STRING, URL: STRING, WIDTH: INT, HEIGHT: INT}
+IMAGE_DTYPES: dict[str, object] = {DOC_ID: STRING, URL: STRING, WIDTH: INT, HEIGHT: INT, ARTICLE_KEY: INT}
 
 PROBLEM_DTYPES: dict[str, object] = {
     PATH: STRING,
@@ -147,7 +153,14 @@ def empty_frame(dtypes: dict[str, object]) -> pd.DataFrame:
 
 
 def typed_frame(columns: dict[str, list], dtypes: dict[str, object]) -> pd.DataFrame:
-    """A frame built column by column from lists, each cast to its declared dtype."""
+    """A frame built column by column from lists, each cast to its declared dtype.
+
+    Article keys may be left out: a new articles table numbers its rows, while child rows
+    without keys stay NA (and are matched to their articles by `doc_id`).
+    """
+    if ARTICLE_KEY in dtypes and ARTICLE_KEY not in columns:
+        rows = len(next(iter(columns.values()), []))
+        columns = {**columns, ARTICLE_KEY: list(range(rows)) if dtypes is ARTICLE_DTYPES else [None] * rows}
     return pd.DataFrame({name: _typed_series(columns[name], dtype) for name, dtype in dtypes.items()})
 
 

@@ -260,7 +260,7 @@ def _measure_metrics(argv: list[str]) -> dict:
 
 
 def _scaled(articles, topics, rows, pd, s):  # noqa: ANN001, ANN202 - benchmark plumbing
-    """`rows` articles: the corpus repeated with fresh ids, shifted by whole weeks per copy."""
+    """`rows` articles: the corpus repeated with fresh ids and article keys, shifted by whole weeks per copy."""
     copies = -(-rows // len(articles))
     frames, topic_frames = [], []
     for copy in range(copies):
@@ -270,11 +270,14 @@ def _scaled(articles, topics, rows, pd, s):  # noqa: ANN001, ANN202 - benchmark 
             a[s.DOC_ID] = (a[s.DOC_ID] + suffix).astype(s.STRING)
             t[s.DOC_ID] = (t[s.DOC_ID] + suffix).astype(s.STRING)
             a[s.PUBLISHED_AT] = a[s.PUBLISHED_AT] - pd.Timedelta(weeks=copy)
+            a[s.ARTICLE_KEY] += copy * len(articles)  # numbered after the copies before, as one load would
+            t[s.ARTICLE_KEY] += copy * len(articles)
         frames.append(a)
         topic_frames.append(t)
     articles = pd.concat(frames, ignore_index=True).iloc[:rows]
     topics = pd.concat(topic_frames, ignore_index=True)
     topics = topics[topics[s.DOC_ID].isin(articles[s.DOC_ID])].reset_index(drop=True)
+    assert articles[s.ARTICLE_KEY].tolist() == list(range(rows)), "every article one key, as in one load"
     for frame, columns in ((articles, [s.CATEGORY, s.TYPE, s.PROVIDER_NAME, s.PROVIDER_DOMAIN]), (topics, [s.TOPIC])):
         for column in columns:
             frame[column] = frame[column].astype(str).astype("category")

@@ -28,3 +28,17 @@ def articles_frame(rows: list[dict]) -> pd.DataFrame:
 def topics_frame(pairs: list[tuple[str, str]]) -> pd.DataFrame:
     """A `topics` frame from (doc_id, topic) pairs."""
     return s.typed_frame({s.DOC_ID: [p[0] for p in pairs], s.TOPIC: [p[1] for p in pairs]}, s.TOPIC_DTYPES)
+
+
+def with_keys(*frames: pd.DataFrame) -> list[pd.DataFrame]:
+    """The frames numbered as one load numbers them: each `doc_id` one key, in order of first appearance.
+
+    With distinct ids the articles (the first frame) are numbered 0..n-1, as a load numbers them;
+    an article listed twice keeps its key, and a child row of an article not among them gets a
+    number of its own (as an article filtered away has).
+    """
+    number: dict[str, int] = {}
+    return [
+        frame.assign(**{s.ARTICLE_KEY: pd.array([number.setdefault(i, len(number)) for i in frame[s.DOC_ID]], dtype=s.INT)})
+        for frame in frames
+    ]

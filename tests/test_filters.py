@@ -1,13 +1,14 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import schema as s
 from analytics.filters import ALL, Filters, filter_articles, outlet_labels, outlet_names, previous_period, topics_of
 
-from frames import articles_frame, topics_frame
+from frames import articles_frame, topics_frame, with_keys
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-01T23:30", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 5.0, s.PUBLISHED: True, s.TITLE: "Chips shortage eases"},
@@ -16,10 +17,13 @@ A = articles_frame([
     {s.PUBLISHED_AT: None, s.PROVIDER_NAME: "Gamma"},
 ])
 T = topics_frame([("d0", "AI"), ("d0", "Chips"), ("d1", "AI"), ("d2", "Chips")])
+KEYED_A, KEYED_T = with_keys(A, T)  # as a load gives them: matched by article key, not by id
 
 
 def ids(filters: Filters) -> list[str]:
-    return filter_articles(A, T, filters)[s.DOC_ID].tolist()
+    found = filter_articles(A, T, filters)[s.DOC_ID].tolist()
+    assert filter_articles(KEYED_A, KEYED_T, filters)[s.DOC_ID].tolist() == found
+    return found
 
 
 def test_default_keeps_everything_including_undated_and_unscored():
@@ -59,6 +63,23 @@ def test_search_is_case_insensitive_over_title_and_excerpt():
 
 def test_topics_of_follows_the_articles():
     assert topics_of(T, A.iloc[:1])[s.TOPIC].astype(str).tolist() == ["AI", "Chips"]
+    assert topics_of(KEYED_T, KEYED_A.iloc[[2, 1]])[s.TOPIC].astype(str).tolist() == ["AI", "Chips"]
+
+
+@pytest.mark.parametrize("keyed", ["articles", "topics"])
+def test_frames_with_keys_on_one_side_only_are_matched_by_id(keyed):
+    articles, topics = (KEYED_A, T) if keyed == "articles" else (A, KEYED_T)
+    assert filter_articles(articles, topics, Filters(topics=("Chips",)))[s.DOC_ID].tolist() == ["d0", "d2"]
+    assert topics_of(topics, articles.iloc[[1]])[s.TOPIC].astype(str).tolist() == ["AI"]
+
+
+def test_topics_filter_with_articles_listed_twice():
+    twice = pd.concat([A, A.iloc[[0]]])
+    keyed, topics = with_keys(twice, T)
+    for mode, expected in (("any", ["d0", "d1", "d0"]), (ALL, ["d0", "d0"])):
+        filters = Filters(topics=("AI", "Chips") if mode == ALL else ("AI",), topic_mode=mode)
+        assert filter_articles(twice, T, filters)[s.DOC_ID].tolist() == expected
+        assert filter_articles(keyed, topics, filters)[s.DOC_ID].tolist() == expected
 
 
 def test_previous_period_has_equal_length():
@@ -87,6 +108,7 @@ _filters = st.builds(
 @given(filters=_filters)
 def test_property_filters_never_add_rows(filters):
     got = filter_articles(A, T, filters)
+    pd.testing.assert_frame_equal(filter_articles(KEYED_A, KEYED_T, filters).drop(columns=s.ARTICLE_KEY), got.drop(columns=s.ARTICLE_KEY))
     assert len(got) <= len(A)
     assert set(got[s.DOC_ID]) <= set(A[s.DOC_ID])
     assert got.index.is_monotonic_increasing

@@ -64,15 +64,35 @@ def test_child_tables():
     doc_id = frames.articles[s.DOC_ID].iloc[0]
     assert_frame_equal(
         frames.topics,
-        s.typed_frame({s.DOC_ID: [doc_id, doc_id], s.TOPIC: ["AI", "Policy"]}, s.TOPIC_DTYPES),
+        s.typed_frame({s.DOC_ID: [doc_id, doc_id], s.TOPIC: ["AI", "Policy"], s.ARTICLE_KEY: [0, 0]}, s.TOPIC_DTYPES),
     )
     assert_frame_equal(
         frames.images,
-        s.typed_frame({s.DOC_ID: [doc_id], s.URL: ["https://img.test/1.jpg"], s.WIDTH: [800], s.HEIGHT: [None]}, s.IMAGE_DTYPES),
+        s.typed_frame(
+            {s.DOC_ID: [doc_id], s.URL: ["https://img.test/1.jpg"], s.WIDTH: [800], s.HEIGHT: [None], s.ARTICLE_KEY: [0]}, s.IMAGE_DTYPES
+        ),
     )
     assert frames.related[s.CANONICAL_URL].tolist() == ["https://rel.test/r"]
     row = frames.articles.iloc[0]
     assert (row[s.N_TOPICS], row[s.N_IMAGES], row[s.N_RELATED], row[s.IMAGE_URL]) == (2, 1, 1, "https://img.test/1.jpg")
+
+
+def test_article_keys_number_the_kept_articles_and_their_child_rows_repeat_them():
+    image = ("https://img.test/1.jpg", 800, None)
+    related = {"title": "R", "url": "https://rel.test/r", "provider_name": "Rel", "provider_domain": "rel.test", "published_at": None, "quality": None}
+    frames = flatten_parsed(records_table([
+        record("c.md", "https://outlet.test/3", "2026-01-03T00:00:00Z", topics=["Policy", "AI"], images=[image, image]),
+        record("copy.md", "https://outlet.test/1", "2026-01-05T00:00:00Z", topics=["Dropped"], related=[related]),
+        record("b.md", None, "2026-01-02T00:00:00Z"),
+        record("a.md", "https://outlet.test/1", "2026-01-01T00:00:00Z", topics=["AI"], related=[related]),
+    ]))
+    assert frames.articles[s.PATH].tolist() == ["a.md", "b.md", "c.md"]
+    assert frames.articles[s.ARTICLE_KEY].tolist() == [0, 1, 2]
+    id_of = frames.articles[s.DOC_ID].tolist()
+    for child in (frames.topics, frames.images, frames.related):
+        assert child[s.DOC_ID].tolist() == [id_of[key] for key in child[s.ARTICLE_KEY]]
+    assert frames.topics[s.ARTICLE_KEY].tolist() == [0, 2, 2] and frames.images[s.ARTICLE_KEY].tolist() == [2, 2]
+    assert frames.related[s.ARTICLE_KEY].tolist() == [0]
 
 
 def test_empty_input_gives_typed_empty_frames():

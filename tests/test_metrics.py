@@ -1,3 +1,6 @@
+from datetime import date
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -5,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from analytics import load_corpus
 from analytics import metrics as m
 from analytics import schema as s
+from analytics.filters import ALL, Filters, filter_articles, previous_period, topics_of
 
-from frames import articles_frame, topics_frame
+from frames import articles_frame, topics_frame, with_keys
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-02T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 1.0},
@@ -217,10 +222,12 @@ def test_metrics_cope_with_a_corpus_without_topics():
 
 def test_an_article_listed_twice_counts_twice_in_topic_splits_and_keeps_its_topics():
     twice = pd.concat([A, A.iloc[[0]]], ignore_index=True)  # d0 again
-    got = m.volume(twice, T, granularity="month", split="topic", top_n=10)
-    assert dict(zip(got[m.GROUP], got[m.COUNT])) == {"AI": 4, "Policy": 2, "Chips": 1}
-    stories = m.top_stories(twice, T, limit=None)
-    assert stories.loc[stories[s.DOC_ID] == "d0", m.TOPICS_TEXT].tolist() == ["AI; Policy", "AI; Policy"]
+    for articles, topics in ((twice, T), with_keys(twice, T)):
+        got = m.volume(articles, topics, granularity="month", split="topic", top_n=10)
+        assert dict(zip(got[m.GROUP], got[m.COUNT])) == {"AI": 4, "Policy": 2, "Chips": 1}
+        stories = m.top_stories(articles, topics, limit=None)
+        assert stories.loc[stories[s.DOC_ID] == "d0", m.TOPICS_TEXT].tolist() == ["AI; Policy", "AI; Policy"]
+        assert s.ARTICLE_KEY not in stories.columns
 
 
 @settings(max_examples=40, deadline=None)
@@ -236,6 +243,7 @@ def test_property_top_stories_topics_are_each_articles_topics_in_written_order(i
     written = {doc: "; ".join(topic for owner, topic in pairs if owner == doc) for doc in set(ids)}
     assert got[m.TOPICS_TEXT].tolist() == [written[doc] for doc in got[s.DOC_ID]]
     assert got[m.TOPICS_TEXT].dtype == s.STRING
+    assert_frame_equal(m.top_stories(*with_keys(articles, topics), limit=limit), got)
 
 
 @settings(max_examples=200, deadline=None)
@@ -248,3 +256,45 @@ def test_the_first_rows_are_those_a_full_sort_puts_first(rows, limit):
     keys = [np.array([row[k] for row in rows], dtype=float) for k in range(3)]
     full = np.lexsort(keys) if rows else np.empty(0, dtype=np.intp)
     assert m._first_rows(keys, limit).tolist() == (full if limit is None else full[:limit]).tolist()
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+METRICS = {
+    "kpis": lambda a, t, before, bt: m.kpis(a, t, before, bt),
+    "volume": lambda a, t, before, bt: m.volume(a, t, granularity="week", rolling=3),
+    "volume by outlet": lambda a, t, before, bt: m.volume(a, t, granularity="day", split="provider", top_n=3),
+    "volume by topic": lambda a, t, before, bt: m.volume(a, t, granularity="month", split="topic", top_n=4),
+    "provider_share": lambda a, t, before, bt: m.provider_share(a, top_n=3, weight="heat"),
+    "topic_mix": lambda a, t, before, bt: m.topic_mix(a, t, granularity="week", top_n=5),
+    "topic_cooccurrence": lambda a, t, before, bt: m.topic_cooccurrence(a, t, top_n=6),
+    "quality_heat": lambda a, t, before, bt: m.quality_heat(a),
+    "quality_heat_summary": lambda a, t, before, bt: m.quality_heat_summary(a),
+    "top_stories": lambda a, t, before, bt: m.top_stories(a, t, limit=None),
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_corpus(SAMPLE)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(start=date(2026, 6, 1), topics=("Policy",)), Filters(topics=("AI", "Policy"), topic_mode=ALL), Filters(search="the")],
+    ids=["everything", "dates and a topic", "all of two topics", "search"],
+)
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_metrics_of_a_load_are_the_same_whether_matched_by_article_key_or_by_id(sample, filters, metric):
+    """The load's article keys only make the lookups faster: dropping them changes no number."""
+    span = sample.articles[s.PUBLISHED_AT].min().date(), sample.articles[s.PUBLISHED_AT].max().date()
+    plain = {name: frame.drop(columns=s.ARTICLE_KEY) for name, frame in (("articles", sample.articles), ("topics", sample.topics))}
+
+    def run(articles, topics):
+        a = filter_articles(articles, topics, filters)
+        before = filter_articles(articles, topics, previous_period(filters, *span))
+        twice = pd.concat([a, a.iloc[::5]])  # some articles listed twice, as a careless join would give
+        return [METRICS[metric](rows, topics_of(topics, rows), before, topics_of(topics, before)) for rows in (a, twice)]
+
+    for keyed, by_id in zip(run(sample.articles, sample.topics), run(plain["articles"], plain["topics"])):
+        assert_frame_equal(keyed, by_id)
+
