@@ -39,6 +39,7 @@ TOPICS_TEXT = "topics"
 VOLUME_DTYPES = {PERIOD: "datetime64[us]", GROUP: "str", COUNT: "int64", SHARE: "float64", ROLLING: "float64"}
 PROVIDER_SHARE_DTYPES = {GROUP: "str", s.PROVIDER_DOMAIN: "str", ARTICLES: "int64", HEAT_SUM: "float64", SHARE: "float64"}
 COOCCURRENCE_DTYPES = {TOPIC_A: "str", TOPIC_B: "str", ARTICLES: "int64"}
+_TEXT = pd.api.types.pandas_dtype("str")
 
 OTHER = "Other"
 NONE = "(none)"
@@ -64,7 +65,16 @@ class MetricOptions:
 def periods(published_at: pd.Series, granularity: str) -> pd.Series:
     """The start of each timestamp's period (day, week starting Monday, or month), naive UTC."""
     freq = GRANULARITIES[granularity]
-    return published_at.dt.tz_convert(None).dt.to_period(freq).dt.start_time
+    if published_at.dtype != s.TIMESTAMP:  # another unit or zone: pandas' own period arithmetic
+        return published_at.dt.tz_convert(None).dt.to_period(freq).dt.start_time
+    days = published_at.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")  # UTC days, NaT kept
+    if granularity == "month":
+        starts = days.astype("datetime64[M]")
+    elif granularity == "week":  # back to Monday: 1970-01-01 was a Thursday, 3 days after one
+        starts = days - (days.astype(np.int64) + 3) % 7
+    else:
+        starts = days
+    return pd.Series(starts.astype("datetime64[us]"), index=published_at.index, name=published_at.name)
 
 
 def volume(
@@ -88,13 +98,15 @@ def volume(
     if len(labels) == 0:
         return s.empty_frame(VOLUME_DTYPES)
     starts = periods(dated[s.PUBLISHED_AT].take(positions), granularity)
-    counts = pd.DataFrame({PERIOD: starts.to_numpy(), GROUP: labels.codes}).groupby([PERIOD, GROUP]).size()
-    grid = pd.MultiIndex.from_product(
-        [_period_range(starts, granularity), range(len(labels.categories))], names=[PERIOD, GROUP]
+    grid, groups = _period_range(starts, granularity), len(labels.categories)
+    cell = np.searchsorted(grid.to_numpy(), starts.to_numpy()) * groups + labels.codes  # every period × group, in order
+    frame = pd.DataFrame(
+        {
+            PERIOD: np.repeat(grid.to_numpy(), groups),
+            GROUP: pd.Series(np.tile(labels.categories.to_numpy(dtype=object), len(grid)), dtype=str),
+            COUNT: np.bincount(cell, minlength=len(grid) * groups).astype("int64"),
+        }
     )
-    frame = counts.reindex(grid, fill_value=0).rename(COUNT).reset_index()
-    frame[COUNT] = frame[COUNT].astype("int64")
-    frame[GROUP] = pd.Series(labels.categories.to_numpy(dtype=object)[frame[GROUP].to_numpy()], dtype=str)
     totals = frame.groupby(PERIOD)[COUNT].transform("sum")
     frame[SHARE] = (frame[COUNT] / totals.where(totals > 0)).fillna(0.0)
     if rolling:
@@ -153,7 +165,8 @@ def topic_cooccurrence(articles: pd.DataFrame, topics: pd.DataFrame, *, top_n: i
         return s.empty_frame(COOCCURRENCE_DTYPES)
     keep = labels.codes < len(top)
     docs = article_numbers(rows[keep])
-    onehot = np.zeros((int(docs.max()) + 1 if len(docs) else 0, len(top)), dtype=np.int32)
+    # float64, not int: BLAS multiplies it several times as fast, and counts stay exact below 2**53
+    onehot = np.zeros((int(docs.max()) + 1 if len(docs) else 0, len(top)), dtype=np.float64)
     onehot[docs, labels.codes[keep]] = 1
     pairs = (onehot.T @ onehot).astype("int64")
     return pd.DataFrame(
@@ -174,10 +187,10 @@ def quality_heat(articles: pd.DataFrame) -> pd.DataFrame:
     scored = _scores(articles)
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT]
     points = articles[columns].take(scored.index.to_numpy()).reset_index(drop=True)
-    points[s.PROVIDER_NAME] = points[s.PROVIDER_NAME].astype(str)
+    points[s.PROVIDER_NAME] = _text(points[s.PROVIDER_NAME])
     points[s.QUALITY] = scored[s.QUALITY].to_numpy()
     points[s.HEAT] = scored[s.HEAT].to_numpy()
-    points[QUADRANT] = np.array(_QUADRANTS)[_quadrant_codes(scored)]
+    points[QUADRANT] = _text(pd.Series(pd.Categorical.from_codes(_quadrant_codes(scored), categories=_QUADRANTS)))
     return points
 
 
@@ -241,7 +254,7 @@ def top_stories(articles: pd.DataFrame, topics: pd.DataFrame, *, limit: int | No
     columns = [s.DOC_ID, s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
     stories = articles[with_key(columns, articles)].take(order).reset_index(drop=True)
     stories.insert(4, TOPICS_TEXT, _topics_text(stories, topics))
-    stories[s.PROVIDER_NAME] = stories[s.PROVIDER_NAME].astype(str)
+    stories[s.PROVIDER_NAME] = _text(stories[s.PROVIDER_NAME])
     return stories.drop(columns=s.ARTICLE_KEY, errors="ignore")
 
 
@@ -257,7 +270,7 @@ def _topics_text(articles: pd.DataFrame, topics: pd.DataFrame) -> pd.Series:
     slot = positions(topics, articles)
     mine = np.flatnonzero(slot >= 0)
     stable = np.argsort(slot[mine], kind="stable")  # grouped by article, written order kept within each
-    names = _topic_names(topics[s.TOPIC].take(mine[stable]))
+    names = _arrow_text(topics[s.TOPIC].take(mine[stable]))
     counts = np.bincount(slot[mine], minlength=len(articles))
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
     text = pc.binary_join(pa.LargeListArray.from_arrays(offsets, names), pa.scalar("; ", pa.large_string())).fill_null("")
@@ -265,13 +278,20 @@ def _topics_text(articles: pd.DataFrame, topics: pd.DataFrame) -> pd.Series:
     return pd.Series(text.take(first).to_pandas(types_mapper=lambda _: s.STRING), index=ids.index, dtype=s.STRING)
 
 
-def _topic_names(values: pd.Series) -> pa.Array:
-    """The topic column as Arrow text, missing topics null (as `astype(str)` leaves them)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
+def _arrow_text(values: pd.Series, kind: pa.DataType = pa.large_string()) -> pa.Array:
+    """The column as Arrow text, missing values null (as `astype(str)` leaves them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each category converted once, then taken by code
         codes = values.cat.codes.to_numpy()
-        categories = pa.array(values.cat.categories.astype(str), pa.large_string())
+        categories = pa.array(values.cat.categories.astype(str), kind)
         return categories.take(pa.array(codes, mask=codes < 0))
-    return pa.array(values.astype(str), pa.large_string())
+    return pa.array(values.astype(str), kind)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """`values.astype(str)`; for categories built in Arrow, much faster than text made value by value."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.astype(str)
+    return pd.Series(_arrow_text(values, pa.string()).to_pandas(types_mapper=lambda _: _TEXT), index=values.index, dtype=_TEXT)
 
 
 def _first_rows(keys: list[np.ndarray], limit: int | None) -> np.ndarray:

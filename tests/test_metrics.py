@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pandas.testing import assert_frame_equal
+from pandas.testing import assert_frame_equal, assert_series_equal
 
 from analytics import load_corpus
 from analytics import metrics as m
@@ -298,3 +298,10 @@ def test_metrics_of_a_load_are_the_same_whether_matched_by_article_key_or_by_id(
     for keyed, by_id in zip(run(sample.articles, sample.topics), run(plain["articles"], plain["topics"])):
         assert_frame_equal(keyed, by_id)
 
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+def test_periods_agree_with_pandas_period_arithmetic(granularity):
+    stamps = ["1969-12-28T23:59:59Z", "1970-01-01T00:00:00Z", "2026-03-01T23:59:59Z", "2026-03-02T00:00:00Z", None, "2024-02-29T12:00:00Z"]
+    at = pd.Series(pd.to_datetime(stamps, utc=True), name="when").astype(s.TIMESTAMP)
+    by_pandas = m.periods(at.astype("datetime64[ns, UTC]"), granularity)  # another unit: pandas' own arithmetic
+    assert_series_equal(m.periods(at, granularity), by_pandas.astype("datetime64[us]"))
