@@ -40,6 +40,7 @@ VOLUME_DTYPES = {PERIOD: "datetime64[us]", GROUP: "str", COUNT: "int64", SHARE: 
 PROVIDER_SHARE_DTYPES = {GROUP: "str", s.PROVIDER_DOMAIN: "str", ARTICLES: "int64", HEAT_SUM: "float64", SHARE: "float64"}
 COOCCURRENCE_DTYPES = {TOPIC_A: "str", TOPIC_B: "str", ARTICLES: "int64"}
 _TEXT = pd.api.types.pandas_dtype("str")
+_DAY = 86_400_000_000  # microseconds
 
 OTHER = "Other"
 NONE = "(none)"
@@ -67,14 +68,20 @@ def periods(published_at: pd.Series, granularity: str) -> pd.Series:
     freq = GRANULARITIES[granularity]
     if published_at.dtype != s.TIMESTAMP:  # another unit or zone: pandas' own period arithmetic
         return published_at.dt.tz_convert(None).dt.to_period(freq).dt.start_time
-    days = published_at.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")  # UTC days, NaT kept
-    if granularity == "month":
-        starts = days.astype("datetime64[M]")
-    elif granularity == "week":  # back to Monday: 1970-01-01 was a Thursday, 3 days after one
-        starts = days - (days.astype(np.int64) + 3) % 7
-    else:
-        starts = days
-    return pd.Series(starts.astype("datetime64[us]"), index=published_at.index, name=published_at.name)
+    moments = published_at.to_numpy(dtype="datetime64[us]")
+    missing = np.isnat(moments)
+    days = moments.view(np.int64) // _DAY  # whole UTC days since 1970-01-01
+    known = days[~missing]
+    first, last = (known.min(), known.max()) if len(known) else (0, 0)
+    days[missing] = first
+    if granularity == "week":  # back to Monday: 1970-01-01 was a Thursday, 3 days after one
+        days -= (days + 3) % 7
+    elif granularity == "month":  # the calendar consulted once per day of the range, not per row
+        month_starts = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+        days = month_starts.astype(np.int64)[days - first]
+    starts = (days * _DAY).view("datetime64[us]")
+    starts[missing] = np.datetime64("NaT")
+    return pd.Series(starts, index=published_at.index, name=published_at.name)
 
 
 def volume(

@@ -303,5 +303,6 @@ def test_metrics_of_a_load_are_the_same_whether_matched_by_article_key_or_by_id(
 def test_periods_agree_with_pandas_period_arithmetic(granularity):
     stamps = ["1969-12-28T23:59:59Z", "1970-01-01T00:00:00Z", "2026-03-01T23:59:59Z", "2026-03-02T00:00:00Z", None, "2024-02-29T12:00:00Z"]
     at = pd.Series(pd.to_datetime(stamps, utc=True), name="when").astype(s.TIMESTAMP)
-    by_pandas = m.periods(at.astype("datetime64[ns, UTC]"), granularity)  # another unit: pandas' own arithmetic
-    assert_series_equal(m.periods(at, granularity), by_pandas.astype("datetime64[us]"))
+    for stamps in (at, at.iloc[:0], at.iloc[[4]], at.iloc[::-1]):  # also nothing, and only a missing time
+        by_pandas = m.periods(stamps.astype("datetime64[ns, UTC]"), granularity)  # another unit: pandas' own arithmetic
+        assert_series_equal(m.periods(stamps, granularity), by_pandas.astype("datetime64[us]"))
