@@ -1,15 +1,18 @@
-"""The parse cache: the parsed-files table of a corpus kept as Parquet, so a file is parsed once.
+"""The parse cache: the parsed-files table of a corpus kept on disk, so a file is parsed once.
 
 One file per set of loaded paths (and load options) in a per-user cache folder. Each row
 carries its file's fingerprint (size, mtime_ns, ctime_ns); a later load re-parses only files
 whose fingerprint changed, parses new files and drops deleted ones, then flattens the whole
 table again, so a warm load gives exactly the frames of a cold one. The listing of files is
 kept too, with the fingerprints of every folder: while no folder changed, the folders need not
-be walked again. Writes go to a temporary file that replaces the old one in one step; a file
-that cannot be read, fails its checksums or was written by other code is reported and rebuilt.
+be walked again. The file is Arrow IPC (LZ4, a CRC-32 of the whole file at its end): it is
+written and read several times as fast as Parquet, which matters when 1% of a large folder
+changed and the whole table is written again. Writes go to a temporary file that replaces the
+old one in one step; a file that cannot be read, fails its checksum or was written by other
+code is reported and rebuilt.
 
 In its `frames` subfolder: the finished frames of the last load (articles, topics, related,
-images, problems), one Arrow IPC file each (LZ4, CRC-32 at the end), carrying the token of the
+images, problems), one file each in the same format, carrying the token of the
 parse-cache version they were built from. While no file changed they are read back instead of
 running the whole-corpus step again; a frames file with another token, stamp or shape, or
 failing its checksum, is built afresh.
@@ -39,7 +42,6 @@ import pandas as pd
 import platformdirs
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import yaml
 
 from analytics import schema
@@ -48,12 +50,14 @@ from analytics.flatten import arrow_frame
 from analytics.ingest import Problem, discover_files
 from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
 
-FORMAT = 2
+FORMAT = 3
 ENV_VAR = "NEWS_ANALYTICS_CACHE_DIR"
 _META_KEY = b"news_analytics"
 _STALE_TEMP_SECONDS = 3600
 _FRAMES_FOLDER = "frames"
 _KEYS = [schema.PATH, schema.SIZE, schema.MTIME_NS, schema.CTIME_NS, schema.VALID_UNTIL_NS]
+_KEY_FIELDS = [PARSED_SCHEMA.get_field_index(name) for name in _KEYS]
+_KEYS_SCHEMA = pa.schema([PARSED_SCHEMA.field(name) for name in _KEYS])
 FRAME_DTYPES: dict[str, dict[str, object]] = {
     "articles": schema.ARTICLE_DTYPES,
     "topics": schema.TOPIC_DTYPES,
@@ -80,15 +84,27 @@ def clear_cache(directory: str | os.PathLike[str] | None = None) -> int:
     """Delete the parse cache files in the folder (default: `default_cache_dir()`) and their saved frames; how many parse caches went."""
     folder = Path(directory) if directory is not None else default_cache_dir()
     removed = 0
-    for path in [*folder.glob("*.parquet"), *folder.glob("*.tmp")] if folder.is_dir() else []:
+    for path in [*_cache_files(folder), *folder.glob("*.tmp")]:
         path.unlink(missing_ok=True)
         removed += 1
     saved = folder / _FRAMES_FOLDER
-    for path in [*saved.glob("*.arrow"), *saved.glob("*.parquet"), *saved.glob("*.tmp")] if saved.is_dir() else []:  # .parquet: saved by older versions
+    for path in [*_cache_files(saved), *saved.glob("*.tmp")]:
         path.unlink(missing_ok=True)
     if saved.is_dir() and not any(saved.iterdir()):
         saved.rmdir()
     return removed
+
+
+def cache_usage(directory: str | os.PathLike[str] | None = None) -> tuple[int, int]:
+    """How many parse caches the folder (default: `default_cache_dir()`) holds, and their bytes with the saved frames."""
+    folder = Path(directory) if directory is not None else default_cache_dir()
+    caches, saved = _cache_files(folder), _cache_files(folder / _FRAMES_FOLDER)
+    return len(caches), sum(path.stat().st_size for path in caches + saved)
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    """The cache files directly in `folder` (`.parquet`: written by older versions); none when it is no folder."""
+    return [*folder.glob("*.arrow"), *folder.glob("*.parquet")] if folder.is_dir() else []
 
 
 @dataclass
@@ -181,19 +197,18 @@ def reusable_rows(
     return [row if row >= 0 else None for row in np.where(fresh, rows, -1).tolist()]
 
 
-def merge_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> pa.Table:
-    """One row per document in order: reused rows of `table`, the rest from `parsed` in turn.
+def combine_rows(table: pa.Table | None, reuse: list[int | None], parsed: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """`table` and `parsed` end to end, and each document's row there, in order.
 
-    One `take` over both tables: slices would copy nothing here, but the pieces make the
-    Parquet writer and the whole-corpus step slower by more than they save (measured).
+    A document's row is its reused row of `table`, else the next row of `parsed`. Nothing is
+    copied: the whole-corpus step takes the rows it needs, in its own order, in one go.
     """
     if table is None:
-        return parsed
-    if parsed.num_rows == 0 and reuse == list(range(table.num_rows)):
-        return table
-    fresh = iter(range(table.num_rows, table.num_rows + parsed.num_rows))
-    order = [index if index is not None else next(fresh) for index in reuse]
-    return pa.concat_tables([table, parsed]).take(pa.array(order, pa.int64()))
+        return parsed, np.arange(parsed.num_rows)
+    rows = np.array([-1 if row is None else row for row in reuse], dtype=np.int64)
+    fresh = rows < 0
+    rows[fresh] = np.arange(table.num_rows, table.num_rows + int(fresh.sum()))
+    return (pa.concat_tables([table, parsed]) if parsed.num_rows else table), rows
 
 
 @dataclass
@@ -201,13 +216,20 @@ class Cached:
     """A parse cache as first read: its listing, the path and fingerprint columns, and its token.
 
     The token names this version of the file; frames saved from it carry the same token. The
-    other columns are read (from the same open file) only when some file must be parsed again.
+    other columns are decoded (from the same checked bytes) only when some file must be parsed again.
     """
 
     keys: pa.Table
     listing: Listing
     token: str
-    source: pa.MemoryMappedFile  # a concurrent writer replaces the file, never changes this one
+    data: pa.Buffer  # the file as read: a concurrent writer replaces the file, never changes these bytes
+
+    def table(self) -> pa.Table:
+        """Every column of the cached rows."""
+        table = pa.ipc.open_file(self.data).read_all()
+        if not table.schema.remove_metadata().equals(PARSED_SCHEMA) or table.num_rows != self.keys.num_rows:
+            raise ValueError("the table changed shape")
+        return table
 
     def unchanged(self, listing: Listing, reuse: list[int | None]) -> bool:
         """Whether this load found exactly the cached files, every one of them still current."""
@@ -228,49 +250,49 @@ class ParseCache:
             "options": asdict(options),
         }
         key = hashlib.blake2b(json.dumps([self._stamp["paths"], self._stamp["cwd"], self._stamp["options"]]).encode(), digest_size=10)
-        self.path = self.directory / f"{key.hexdigest()}.parquet"
+        self.path = self.directory / f"{key.hexdigest()}.arrow"
 
     def read(self) -> tuple[Cached | None, list[Problem]]:
         """The cached listing and fingerprints, or None with a warning when the file cannot be trusted."""
         if not self.path.exists():
             return None, []
         try:
-            source = pa.memory_map(str(self.path))
-            parquet = pq.ParquetFile(source, page_checksum_verification=True)
-            meta = json.loads(parquet.schema_arrow.metadata[_META_KEY])
+            data = _read_checked(self.path)
+            written = pa.ipc.open_file(data).schema
+            meta = json.loads(written.metadata[_META_KEY])
             stamp = {key: meta.get(key) for key in self._stamp}
-            if stamp != self._stamp or parquet.schema_arrow.names != PARSED_SCHEMA.names:
+            if stamp != self._stamp or written.names != PARSED_SCHEMA.names:
                 return None, [self._note("was written by another version of the program or for other options; rebuilt it")]
-            keys = parquet.read(columns=_KEYS).cast(pa.schema([PARSED_SCHEMA.field(name) for name in _KEYS]))
+            keys = pa.ipc.open_file(data, options=pa.ipc.IpcReadOptions(included_fields=_KEY_FIELDS)).read_all()
+            if not keys.schema.remove_metadata().equals(_KEYS_SCHEMA):
+                raise ValueError("the path and fingerprint columns changed type")
             listing = meta["listing"]
             listing["documents"] = keys[schema.PATH].to_pylist()  # one row per document, in order
             if len(set(listing["documents"])) != keys.num_rows:
                 raise ValueError("a file appears twice")
-            return Cached(keys, Listing(**listing), str(meta["token"]), source), []
+            return Cached(keys, Listing(**listing), str(meta["token"]), data), []
         except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
             return None, [self._unreadable(error)]
 
     def read_table(self, cached: Cached) -> tuple[pa.Table | None, list[Problem]]:
         """Every column of the cached rows, or None with a warning when they cannot be trusted."""
         try:
-            table = pq.ParquetFile(cached.source, page_checksum_verification=True).read().cast(PARSED_SCHEMA)
-        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
+            return cached.table(), []
+        except (pa.ArrowException, ValueError) as error:
             return None, [self._unreadable(error)]
-        finally:
-            cached.source.close()  # done with the file before this load replaces it
-        if table.num_rows != cached.keys.num_rows:
-            return None, [self._unreadable(ValueError("the row count changed"))]
-        return table, []
 
     def write(self, table: pa.Table, listing: Listing) -> tuple[str | None, list[Problem]]:
         """Replace the cache file in one step; its new token, or a warning (never an exception).
 
-        `table` holds one row per document of `listing`, in order.
+        `table` holds one row per document of `listing`, in any order: a listing read back
+        lists its documents in the table's order.
         """
         token = secrets.token_hex(16)
         meta = dict(self._stamp, listing=_listing_json(listing), token=token)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
-        notes = self._replace(self.path, lambda out: pq.write_table(table, out, compression="lz4", write_page_checksum=True))
+        notes = self._replace(self.path, lambda out: _write_checked(out, table))
+        if not notes:
+            self.path.with_suffix(".parquet").unlink(missing_ok=True)  # this cache as older versions wrote it
         return (None if notes else token), [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
 
     def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
@@ -278,7 +300,7 @@ class ParseCache:
         frames = {}
         for name, dtypes in FRAME_DTYPES.items():
             try:
-                table = _read_checked(self._frame_path(name))
+                table = pa.ipc.open_file(_read_checked(self._frame_path(name))).read_all()
                 meta = json.loads(table.schema.metadata[_META_KEY])
             except (OSError, pa.ArrowException, ValueError, KeyError, TypeError):
                 return None
@@ -336,7 +358,7 @@ class ParseCache:
 
 
 def _write_checked(out: BinaryIO, table: pa.Table) -> None:
-    """A saved frame: an Arrow IPC file (LZ4, read back with no decoding), then its CRC-32.
+    """A cache file: an Arrow IPC file (LZ4, read back with no decoding), then its CRC-32.
 
     The checksum stands in for Parquet's page checksums: a damaged file is built again.
     """
@@ -348,14 +370,14 @@ def _write_checked(out: BinaryIO, table: pa.Table) -> None:
     out.write(zlib.crc32(data).to_bytes(4, "big"))
 
 
-def _read_checked(path: Path) -> pa.Table:
-    """A saved frame written by `_write_checked`; ValueError when its checksum does not match."""
+def _read_checked(path: Path) -> pa.Buffer:
+    """The Arrow IPC bytes of a file written by `_write_checked`; ValueError when its checksum does not match."""
     with pa.memory_map(str(path)) as source:
         whole = source.read_buffer()
     data, stored = whole[:-4], whole[-4:].to_pybytes()
     if len(stored) != 4 or zlib.crc32(data) != int.from_bytes(stored, "big"):
         raise ValueError("checksum mismatch")
-    return pa.ipc.open_file(data).read_all()
+    return data
 
 
 def _listing_json(listing: Listing) -> dict:

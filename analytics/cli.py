@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics import metrics as m
 from analytics import schema as s
-from analytics.cache import clear_cache, default_cache_dir
+from analytics.cache import cache_usage, clear_cache, default_cache_dir
 from analytics.corpus import Corpus, load_corpus
 from analytics.export import TABLES, export_csv, export_table, provenance_of
 from analytics.filters import Filters, resolve_providers, resolve_topics
@@ -202,9 +202,8 @@ def _run_cache(args: argparse.Namespace) -> int:
     if args.clear:
         print(f"removed {clear_cache(folder)} cache files from {folder}")
     else:
-        files = list(folder.glob("*.parquet")) if folder.is_dir() else []
-        size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 1_048_576  # with the saved frames
-        print(f"{folder}: {len(files)} cached corpora, {size:.1f} MB (set $NEWS_ANALYTICS_CACHE_DIR to move it)")
+        count, size = cache_usage(folder)
+        print(f"{folder}: {count} cached corpora, {size / 1_048_576:.1f} MB (set $NEWS_ANALYTICS_CACHE_DIR to move it)")
     return 0
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
-from analytics.cache import Cached, Listing, ParseCache, default_cache_dir, file_fingerprints, list_files, merge_rows, reusable_rows
+from analytics.cache import Cached, Listing, ParseCache, default_cache_dir, combine_rows, file_fingerprints, list_files, reusable_rows
 from analytics.flatten import flatten_parsed
 from analytics.ingest import Problem
 from analytics.parse import ProgressCallback, parse_file, parse_files
@@ -133,8 +133,8 @@ def _fresh_frames(
     table, notes = store.read_table(previous) if store is not None and previous is not None else (None, [])
     if table is None:  # nothing cached, or the rest of the file failed its checks: parse every file
         previous, reuse = None, [None] * len(listing.documents)
-    merged = merge_rows(table, reuse, parse([path for path, row in zip(listing.documents, reuse) if row is None]))
-    flat = flatten_parsed(merged, _RelativeKeys(sources))
+    combined, rows = combine_rows(table, reuse, parse([path for path, row in zip(listing.documents, reuse) if row is None]))
+    flat = flatten_parsed(combined, _RelativeKeys(sources), rows)
     frames = {
         "articles": flat.articles,
         "topics": flat.topics,
@@ -143,9 +143,9 @@ def _fresh_frames(
         "problems": pd.concat([flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
     }
     if store is not None:
-        token = previous.token if previous is not None and merged is table and listing is previous.listing else None
-        if token is None:
-            token, failed = store.write(merged, listing)
+        token = previous.token if previous is not None and previous.unchanged(listing, reuse) else None
+        if token is None:  # the cache file no longer matches the folder
+            token, failed = store.write(flat.parsed, listing)
             notes = notes + failed
         if token is not None:
             store.write_frames(frames, token)

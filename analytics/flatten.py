@@ -28,7 +28,8 @@ class Frames:
     related: pd.DataFrame
     images: pd.DataFrame
     duplicates: list[Problem]
-    problems: pd.DataFrame  # what reading and validating each file found, in file order
+    problems: pd.DataFrame  # what reading and validating each file found, by path
+    parsed: pa.Table  # the parsed files they were built from: the kept articles first, in article order
 
 
 class IdKeys(Protocol):
@@ -37,19 +38,28 @@ class IdKeys(Protocol):
     def get(self, path: str, default: str, /) -> str: ...
 
 
-def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None) -> Frames:
+def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None, rows: np.ndarray | None = None) -> Frames:
     """Articles, topics, related and images frames of a parsed-files table (see `analytics.parse`).
 
     Later copies of one URL become problems. The kept articles are numbered 0..n-1 in
     `article_key`, which their topic, related and image rows repeat. `id_keys` maps a file's
     path to the text its `doc_id` is derived from when it has no URL (by default the path
     itself); pass paths relative to the loaded folder for ids that survive moving the folder.
+    `rows` are the rows of `table` that hold the files (by default every row), one per file;
+    the frames do not depend on their order. The wide columns are copied once, into
+    `Frames.parsed`.
     """
-    loaded = pc.indices_nonzero(pc.is_valid(table[s.TITLE]))
+    every = pa.array(np.arange(table.num_rows) if rows is None else rows, pa.int64())
+    loaded = every.filter(pc.is_valid(table[s.TITLE].take(every)))
     ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
     keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)
     keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL], keys[s.PATH])
-    kept = table.select(_ARTICLE_INPUTS).take(ranked.filter(keep))
+    first = ranked.filter(keep).to_numpy()
+    chosen = np.zeros(table.num_rows, dtype=bool)
+    chosen[first] = True
+    others = every.to_numpy()
+    parsed = table.take(pa.array(np.concatenate([first, others[~chosen[others]]]), pa.int64()))
+    kept = parsed.slice(0, len(first)).select(_ARTICLE_INPUTS)
     names = _display_names(*(table[name].take(loaded) for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
     ids = _doc_ids(kept[s.URL_ID], kept[s.PATH], id_keys or {})
     return Frames(
@@ -58,7 +68,8 @@ def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None) -> Frames:
         related=_children(kept[s.RELATED], ids, s.RELATED_DTYPES),
         images=_children(kept[s.IMAGES], ids, s.IMAGE_DTYPES),
         duplicates=duplicates,
-        problems=arrow_frame(_items(table[s.PROBLEMS])[0], s.PROBLEM_DTYPES),
+        problems=_problems(parsed[s.PROBLEMS]),
+        parsed=parsed,
     )
 
 
@@ -137,6 +148,13 @@ def _items(lists: pa.ChunkedArray) -> tuple[dict[str, pa.Array], pa.Array]:
     items = pc.list_flatten(column)
     fields = {field.name: items.field(field.name) for field in items.type} if pa.types.is_struct(items.type) else {s.TOPIC: items}
     return fields, pc.list_parent_indices(column)
+
+
+def _problems(lists: pa.ChunkedArray) -> pd.DataFrame:
+    """The problems of every file, by path (a file's own in the order found), whatever the files' order."""
+    fields, _ = _items(lists)
+    order = pc.sort_indices(fields[s.PATH])  # a stable sort
+    return arrow_frame({name: values.take(order) for name, values in fields.items()}, s.PROBLEM_DTYPES)
 
 
 def _children(lists: pa.ChunkedArray, ids: pa.Array, dtypes: dict[str, object]) -> pd.DataFrame:

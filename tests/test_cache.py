@@ -1,10 +1,10 @@
 import os
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +14,7 @@ from analytics import cache as cache_module
 from analytics import corpus as corpus_module
 from analytics import load_corpus, parse
 from analytics import schema as s
-from analytics.cache import ParseCache, clear_cache, default_cache_dir, merge_rows, reusable_rows
+from analytics.cache import ParseCache, cache_usage, clear_cache, default_cache_dir, combine_rows, reusable_rows
 
 from conftest import article, document_text
 
@@ -157,7 +157,7 @@ def test_files_written_moments_ago_are_parsed_again(tmp_path, parsed_paths):
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda path: path.write_bytes(b"not parquet at all"),
+        lambda path: path.write_bytes(b"not a cache file at all"),
         lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
         lambda path: path.write_bytes(path.read_bytes()[:200] + bytes(200) + path.read_bytes()[400:]),
     ],
@@ -166,7 +166,7 @@ def test_files_written_moments_ago_are_parsed_again(tmp_path, parsed_paths):
 def test_a_corrupt_cache_is_reported_and_rebuilt(tmp_path, damage):
     root = corpus_folder(tmp_path / "data")
     load_corpus(root, cache=tmp_path / "cache")
-    (cache_file,) = (tmp_path / "cache").glob("*.parquet")
+    (cache_file,) = (tmp_path / "cache").glob("*.arrow")
     damage(cache_file)
     loaded = load_corpus(root, cache=tmp_path / "cache")
     notes = loaded.problems[loaded.problems[s.PATH] == str(cache_file)]
@@ -191,15 +191,15 @@ def test_a_cache_from_another_version_is_rebuilt(tmp_path, monkeypatch, parsed_p
 def test_a_failed_write_keeps_the_old_cache_and_leaves_no_partial_file(tmp_path, monkeypatch):
     root = corpus_folder(tmp_path / "data")
     load_corpus(root, cache=tmp_path / "cache")
-    (cache_file,) = (tmp_path / "cache").glob("*.parquet")
+    (cache_file,) = (tmp_path / "cache").glob("*.arrow")
     before = cache_file.read_bytes()
     files = sorted(p.relative_to(tmp_path / "cache") for p in (tmp_path / "cache").rglob("*"))
 
-    def crash(table, where, **kwargs):
-        where.write(b"PAR1 half a file")
+    def crash(out, table):
+        out.write(b"ARROW1 half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module.pq, "write_table", crash)
+    monkeypatch.setattr(cache_module, "_write_checked", crash)
     write_doc(root / "news" / "more.md", article(21))
     loaded = load_corpus(root, cache=tmp_path / "cache")
     assert cache_file.read_bytes() == before
@@ -215,7 +215,7 @@ def test_cache_false_writes_nothing_and_true_uses_the_environment_folder(tmp_pat
     assert not (tmp_path / "env-cache").exists()
     load_corpus(root)
     assert default_cache_dir() == tmp_path / "env-cache"
-    assert len(list((tmp_path / "env-cache").glob("*.parquet"))) == 1
+    assert len(list((tmp_path / "env-cache").glob("*.arrow"))) == 1
     assert clear_cache() == 1 and not list((tmp_path / "env-cache").iterdir())
 
 
@@ -224,7 +224,7 @@ def test_other_options_or_paths_get_their_own_cache(tmp_path):
     load_corpus(root, cache=tmp_path / "cache")
     load_corpus(root, options=s.LoadOptions(max_text_chars=10), cache=tmp_path / "cache")
     load_corpus(root / "news", cache=tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 3
+    assert len(list((tmp_path / "cache").glob("*.arrow"))) == 3
     short = load_corpus(root, options=s.LoadOptions(max_text_chars=10), cache=tmp_path / "cache")
     assert short.articles[s.TITLE].str.len().max() == 10
 
@@ -252,12 +252,27 @@ def test_a_future_date_makes_its_row_expire_when_the_date_arrives(tmp_path):
     assert table[s.VALID_UNTIL_NS][0].as_py() == min(2**63 - 1, 32_472_144_000 * 10**9 - two_days)
 
 
-def test_the_cache_file_is_parquet_with_one_row_per_document(tmp_path):
+def test_the_cache_file_is_arrow_with_one_row_per_document_and_a_checksum(tmp_path):
     root = corpus_folder(tmp_path / "data")
     load_corpus(root, cache=tmp_path / "cache")
     store = ParseCache(tmp_path / "cache", (str(root),), s.LoadOptions())
-    table = pq.read_table(store.path)
+    data = store.path.read_bytes()
+    assert zlib.crc32(data[:-4]).to_bytes(4, "big") == data[-4:]
+    table = pa.ipc.open_file(pa.py_buffer(data[:-4])).read_all()
     assert table.num_rows == 10 and table.schema.remove_metadata() == parse.PARSED_SCHEMA
+
+
+def test_a_cache_left_by_an_older_version_goes_when_the_new_one_is_written(tmp_path):
+    root = corpus_folder(tmp_path / "data")
+    store = ParseCache(tmp_path / "cache", (str(root),), s.LoadOptions())
+    store.path.parent.mkdir()
+    store.path.with_suffix(".parquet").write_bytes(b"PAR1 an old cache")
+    assert cache_usage(tmp_path / "cache") == (1, len(b"PAR1 an old cache"))
+    load_corpus(root, cache=tmp_path / "cache")
+    assert [path.name for path in (tmp_path / "cache").glob("*.*")] == [store.path.name]
+    count, size = cache_usage(tmp_path / "cache")
+    saved = sum(path.stat().st_size for path in (tmp_path / "cache" / "frames").iterdir())
+    assert count == 1 and size == store.path.stat().st_size + saved and saved > 0
 
 
 def test_an_unchanged_folder_reads_the_saved_frames_identical_to_a_cold_load(tmp_path, corpus_steps):
@@ -360,9 +375,11 @@ def test_a_listing_taken_while_a_folder_was_changing_is_not_trusted(tmp_path):
 
 @settings(max_examples=300, deadline=None)
 @given(reuse=st.lists(st.one_of(st.none(), st.integers(0, 29)), max_size=40, unique_by=lambda row: row if row is not None else object()))
-def test_merged_rows_are_the_reused_rows_and_the_parsed_ones_in_turn(reuse):
+def test_combined_rows_are_the_reused_rows_and_the_parsed_ones_in_turn(reuse):
     table = pa.table({"row": list(range(30))})
     parsed = pa.table({"row": pa.array([100 + n for n in range(sum(index is None for index in reuse))], pa.int64())})
     fresh = iter(parsed["row"].to_pylist())
     expected = [index if index is not None else next(fresh) for index in reuse]
-    assert merge_rows(table, reuse, parsed)["row"].to_pylist() == expected
+    combined, rows = combine_rows(table, reuse, parsed)
+    assert combined.take(pa.array(rows, pa.int64()))["row"].to_pylist() == expected
+    assert combine_rows(None, [None] * parsed.num_rows, parsed)[0] is parsed

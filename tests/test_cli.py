@@ -168,6 +168,6 @@ def test_no_cache_neither_reads_nor_writes_the_cache(write, tmp_path, monkeypatc
     assert main(["load", str(tmp_path / "data"), "--no-cache", "--quiet"]) == 0
     assert not (tmp_path / "cache").exists()
     assert main(["load", str(tmp_path / "data"), "--quiet"]) == 0
-    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1
     assert main(["cache"]) == 0 and "1 cached corpora" in capsys.readouterr().out
     assert main(["cache", "--clear"]) == 0 and "removed 1 cache files" in capsys.readouterr().out

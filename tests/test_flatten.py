@@ -1,9 +1,14 @@
+import itertools
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.testing import assert_frame_equal
 
 from analytics import schema as s
 from analytics.flatten import flatten_parsed
-from analytics.parse import records_table
+from analytics.ingest import Problem
+from analytics.parse import ParsedRows, records_table
 from analytics.validate import Record
 
 
@@ -106,3 +111,29 @@ def test_url_less_files_with_the_same_relative_path_get_different_ids():
     ids = flatten_parsed(records_table(records), {"/one/a.md": "a.md", "/two/a.md": "a.md"}).articles[s.DOC_ID].tolist()
     alone = flatten_parsed(records_table(records[:1]), {"/one/a.md": "a.md"}).articles[s.DOC_ID].tolist()
     assert len(set(ids)) == 2 and ids[0] == alone[0]
+
+
+def test_frames_do_not_depend_on_the_order_of_the_files_and_leave_out_rows_not_chosen():
+    rows = ParsedRows()
+    files = [
+        ("d.md", record("d.md", "https://outlet.test/1", "2026-01-03", topics=["AI"]), [Problem("d.md", s.WARNING, "odd heat", "heat")]),
+        ("a.md", record("a.md", "https://outlet.test/1", "2026-01-01", topics=["AI", "Policy"]), []),
+        ("c.md", None, [Problem("c.md", s.ERROR, "no front matter"), Problem("c.md", s.WARNING, "second")]),
+        ("b.md", record("b.md", None, None, name="Other", domain="other.test"), [Problem("b.md", s.WARNING, "no date")]),
+        ("e.md", record("e.md", "https://outlet.test/2", "2026-01-02", images=[("https://img.test/e.jpg", 1, 2)]), []),
+    ]
+    for path, parsed, problems in files:
+        rows.add(path, parsed, problems)
+    table = rows.table()
+    stale = records_table([record("a.md", "https://outlet.test/stale", "2020-01-01", topics=["Old"])])  # an old version of a.md
+    combined = pa.concat_tables([table, stale])
+    expected = flatten_parsed(table)
+    assert expected.problems[s.PATH].tolist() == ["b.md", "c.md", "c.md", "d.md"]
+    assert expected.problems[s.MESSAGE].tolist()[1:3] == ["no front matter", "second"]  # a file's own in the order found
+    assert expected.parsed[s.PATH].to_pylist()[:3] == expected.articles[s.PATH].tolist() == ["a.md", "e.md", "b.md"]
+    for order in itertools.islice(itertools.permutations(range(5)), 0, 120, 7):
+        flat = flatten_parsed(combined, rows=np.array(order))
+        for name in ("articles", "topics", "related", "images", "problems"):
+            assert_frame_equal(getattr(flat, name), getattr(expected, name))
+        assert flat.duplicates == expected.duplicates
+        assert sorted(flat.parsed[s.PATH].to_pylist()) == sorted(path for path, _, _ in files)
