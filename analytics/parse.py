@@ -24,9 +24,12 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
+from analytics.arrow_memory import choose_allocator
 from analytics.ingest import Problem, RawDocument, read_document
 from analytics.urls import canonical_url
 from analytics.validate import Record, validate_document
+
+choose_allocator()  # in every process that parses or loads: the pool's workers start from this module
 
 ProgressCallback = Callable[[int, int], None]
 
