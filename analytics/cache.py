@@ -32,6 +32,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -281,19 +282,32 @@ class ParseCache:
         except (pa.ArrowException, ValueError) as error:
             return None, [self._unreadable(error)]
 
-    def write(self, table: pa.Table, listing: Listing) -> tuple[str | None, list[Problem]]:
-        """Replace the cache file in one step; its new token, or a warning (never an exception).
+    def save(self, frames: dict[str, pd.DataFrame], table: pa.Table | None, listing: Listing, token: str | None = None) -> list[Problem]:
+        """Keep a load for next time: the parsed-files `table` and the frames built from it; warnings, never an exception.
 
-        `table` holds one row per document of `listing`, in any order: a listing read back
-        lists its documents in the table's order.
+        `table` holds one row per document of `listing`, in any order (a listing read back lists
+        its documents in the table's order); None keeps the cache file of version `token`, and
+        only the frames are written. Both files are written at once, on two threads: Arrow
+        compresses and writes outside Python's global lock. Frames saved beside a cache file
+        that could not be written carry a token no cache file has, so they are never read.
         """
+        if table is None:
+            self._write_frames(frames, token)
+            return []
         token = secrets.token_hex(16)
+        with ThreadPoolExecutor(1) as writer:
+            written = writer.submit(self._write, table, listing, token)
+            self._write_frames(frames, token)
+            return written.result()
+
+    def _write(self, table: pa.Table, listing: Listing, token: str) -> list[Problem]:
+        """Replace the cache file in one step."""
         meta = dict(self._stamp, listing=_listing_json(listing), token=token)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
         notes = self._replace(self.path, lambda out: _write_checked(out, table))
         if not notes:
             self.path.with_suffix(".parquet").unlink(missing_ok=True)  # this cache as older versions wrote it
-        return (None if notes else token), [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
+        return [self._note(f"could not be written ({note}); the next load parses again") for note in notes]
 
     def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
         """The frames saved from the cache version `token`; None when any is missing or untrustworthy."""
@@ -310,7 +324,7 @@ class ParseCache:
             frames[name] = arrow_frame({column: table[column] for column in dtypes}, dtypes)
         return frames
 
-    def write_frames(self, frames: dict[str, pd.DataFrame], token: str) -> None:
+    def _write_frames(self, frames: dict[str, pd.DataFrame], token: str) -> None:
         """Save the frames built from the cache version `token` (silently: they are only a shortcut)."""
         for name, dtypes in FRAME_DTYPES.items():
             frame = frames[name]

@@ -143,12 +143,8 @@ def _fresh_frames(
         "problems": pd.concat([flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
     }
     if store is not None:
-        token = previous.token if previous is not None and previous.unchanged(listing, reuse) else None
-        if token is None:  # the cache file no longer matches the folder
-            token, failed = store.write(flat.parsed, listing)
-            notes = notes + failed
-        if token is not None:
-            store.write_frames(frames, token)
+        still_held = previous is not None and previous.unchanged(listing, reuse)  # the cache file still matches the folder
+        notes = notes + store.save(frames, None if still_held else flat.parsed, listing, previous.token if still_held else None)
     return frames, notes
 
 
