@@ -137,3 +137,19 @@ def test_frames_do_not_depend_on_the_order_of_the_files_and_leave_out_rows_not_c
             assert_frame_equal(getattr(flat, name), getattr(expected, name))
         assert flat.duplicates == expected.duplicates
         assert sorted(flat.parsed[s.PATH].to_pylist()) == sorted(path for path, _, _ in files)
+
+
+def test_outlet_names_and_duplicates_read_tables_in_several_pieces():
+    records = [
+        record("a.md", "https://outlet.test/1", "2026-01-01", name="Outlet"),
+        record("b.md", "https://outlet.test/1", "2026-01-02", name="OUTLET"),
+        record("c.md", "https://outlet.test/2", "2026-01-03", name="OUTLET"),
+        record("d.md", "https://outlet.test/3", "2026-01-04", name="OUTLET"),
+        record("e.md", None, "2026-01-05", name="Other", domain="other.test"),
+    ]
+    whole = flatten_parsed(records_table(records))
+    pieces = pa.concat_tables([records_table(records[:2]), records_table(records[2:4]), records_table(records[4:])])
+    split = flatten_parsed(pieces)
+    assert_frame_equal(split.articles, whole.articles)
+    assert split.duplicates == whole.duplicates and [p.path for p in split.duplicates] == ["b.md"]
+    assert whole.articles[s.PROVIDER_NAME].astype(str).tolist() == ["OUTLET", "OUTLET", "OUTLET", "Other"]
