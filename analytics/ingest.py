@@ -80,7 +80,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     documents: list[str] = []
     ignored: list[str] = []
     seen: set[str] = set()
-    walked = Discovery([], [])
+    walked = _Walked()
     for raw in paths:
         root = str(Path(raw))  # the spelling paths had before: no trailing or doubled slashes
         if not os.path.exists(root):
@@ -140,7 +140,15 @@ class _Listed:
         return [os.path.realpath(prefix + name) if name in links else prefix + name for name in self.names]
 
 
-def _walk(root: str, walked: Discovery) -> list[_Listed]:
+@dataclass
+class _Walked:
+    """What walking the folders notes on the way (see `Discovery.folders` and `Discovery.vouch`)."""
+
+    folders: dict[str, list[int]] = field(default_factory=dict)
+    vouch: bool = True
+
+
+def _walk(root: str, walked: _Walked) -> list[_Listed]:
     """The entries under `root`, folders depth first, each in name order.
 
     Hidden folders, and links to folders outside `root` (a link to `/` would walk the whole
