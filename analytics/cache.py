@@ -33,7 +33,7 @@ import time
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -248,7 +248,7 @@ class ParseCache:
             "code": _code_digest(),
             "paths": list(paths),
             "cwd": "" if absolute else os.getcwd(),
-            "options": asdict(options),
+            "options": options.parse_settings(),
         }
         key = hashlib.blake2b(json.dumps([self._stamp["paths"], self._stamp["cwd"], self._stamp["options"]]).encode(), digest_size=10)
         self.path = self.directory / f"{key.hexdigest()}.arrow"

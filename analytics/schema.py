@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -145,6 +145,13 @@ class LoadOptions:
     max_archive_files: int = 20_000
     max_archive_bytes: int = 512 * 1024 * 1024
     max_compression_ratio: int = 100
+
+    def parse_settings(self) -> dict[str, int]:
+        """The options that decide what a file parses to, by name: what parse caches are kept per (not the upload limits)."""
+        return {name: value for name, value in asdict(self).items() if name not in _UPLOAD_LIMITS}
+
+
+_UPLOAD_LIMITS = frozenset({"max_upload_bytes", "max_archive_files", "max_archive_bytes", "max_compression_ratio"})
 
 
 def empty_frame(dtypes: dict[str, object]) -> pd.DataFrame:

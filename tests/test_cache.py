@@ -229,6 +229,14 @@ def test_other_options_or_paths_get_their_own_cache(tmp_path):
     assert short.articles[s.TITLE].str.len().max() == 10
 
 
+def test_upload_limits_do_not_decide_which_cache_a_folder_uses(tmp_path, parsed_paths):
+    root = corpus_folder(tmp_path / "data")
+    load_corpus(root, cache=tmp_path / "cache")
+    parsed_paths.clear()
+    load_corpus(root, options=s.LoadOptions(max_upload_bytes=1, max_archive_files=1, max_archive_bytes=1, max_compression_ratio=1), cache=tmp_path / "cache")
+    assert parsed_paths == [] and len(list((tmp_path / "cache").glob("*.arrow"))) == 1
+
+
 def test_rows_expire_when_their_fingerprint_changes_or_their_time_comes(tmp_path):
     write_doc(tmp_path / "a.md", article(1))
     os.utime(tmp_path / "a.md", (LONG_AGO, LONG_AGO))
