@@ -160,23 +160,6 @@ def _root_identity(path: str) -> list[int]:
     return [info.st_dev, info.st_ino, st.S_IFMT(info.st_mode)]
 
 
-def file_fingerprints(paths: list[str]) -> np.ndarray:
-    """(size, mtime_ns, ctime_ns) of each regular file, one row per path; -1s for anything else or a missing file."""
-    values: list[int] = []
-    add, stat, regular = values.extend, os.stat, st.S_ISREG  # one stat per file is the cost: keep the loop bare
-    for path in paths:
-        try:
-            info = stat(path)
-        except OSError:
-            add(_MISSING)
-            continue
-        add((info.st_size, info.st_mtime_ns, info.st_ctime_ns) if regular(info.st_mode) else _MISSING)
-    return np.array(values, dtype=np.int64).reshape(-1, 3)
-
-
-_MISSING = (-1, -1, -1)
-
-
 def reusable_rows(
     table: pa.Table, documents: list[str], fingerprints: np.ndarray, now_ns: int, *, in_table_order: bool = False
 ) -> list[int | None]:

@@ -14,7 +14,8 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
-from analytics.cache import Cached, Listing, ParseCache, default_cache_dir, combine_rows, file_fingerprints, list_files, reusable_rows
+from analytics.cache import Cached, Listing, ParseCache, combine_rows, default_cache_dir, list_files, reusable_rows
+from analytics.file_stats import file_fingerprints
 from analytics.flatten import flatten_parsed
 from analytics.ingest import Problem
 from analytics.parse import ProgressCallback, parse_file, parse_files

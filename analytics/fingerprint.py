@@ -6,7 +6,7 @@ import hashlib
 import os
 import pickle
 
-from analytics.cache import file_fingerprints
+from analytics.file_stats import file_fingerprints
 from analytics.corpus import current_files
 
 
