@@ -161,15 +161,15 @@ def _root_identity(path: str) -> list[int]:
 
 
 def reusable_rows(
-    table: pa.Table, documents: list[str], fingerprints: np.ndarray, now_ns: int, *, in_table_order: bool = False
+    table: pa.Table, documents: list[str], fingerprints: np.ndarray, now_ns: int, *, rows: np.ndarray | None = None
 ) -> list[int | None]:
     """For each document, the row of `table` that still holds for it, or None when it must be parsed.
 
-    `in_table_order`: the documents are the table's paths, in its order (the cached listing).
+    `rows`: each document's row in `table` (-1: not there) when the caller knows them already
+    (`np.arange` for the cached listing, whose documents are the table's paths); else they are
+    found by path.
     """
-    if in_table_order:
-        rows = np.arange(len(documents))
-    else:
+    if rows is None:
         rows = pc.index_in(pa.array(documents, pa.string()), value_set=table[schema.PATH]).fill_null(-1).to_numpy()
     found = rows >= 0
     at = np.where(found, rows, 0)

@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as s
 from analytics.cache import Cached, Listing, ParseCache, combine_rows, default_cache_dir, list_files, reusable_rows
-from analytics.file_stats import file_fingerprints
+from analytics.file_stats import file_fingerprints, fingerprints_later
 from analytics.flatten import flatten_parsed
 from analytics.ingest import Problem
 from analytics.parse import ProgressCallback, parse_file, parse_files
@@ -94,9 +95,9 @@ def load_corpus(
     now_ns = time.time_ns()
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous, notes = store.read() if store is not None else (None, [])
-    listing, fingerprints = _listing(sources, previous, now_ns, watch=store is not None)
+    listing, fingerprints, rows = _listing(sources, previous, now_ns, watch=store is not None)
     if previous is not None:
-        reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns, in_table_order=listing is previous.listing)
+        reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns, rows=rows)
     else:
         reuse = [None] * len(listing.documents)
     frames = store.read_frames(previous.token) if previous is not None and previous.unchanged(listing, reuse) else None
@@ -151,14 +152,34 @@ def _fresh_frames(
 
 def _listing(
     sources: tuple[str, ...], previous: Cached | None, now_ns: int, *, watch: bool
-) -> tuple[Listing, np.ndarray | None]:
-    """The files to load, from the cache while no folder changed, and their fingerprints (see `file_fingerprints`)."""
-    if previous is not None and previous.listing.still_current(sources):
-        fingerprints = file_fingerprints(previous.listing.documents)
+) -> tuple[Listing, np.ndarray | None, np.ndarray | None]:
+    """The files to load, from the cache while no folder changed; their fingerprints (see
+    `file_fingerprints`) and each one's row in the cached table (-1: new), when there is a cache."""
+    if previous is None:
+        return list_files(sources, now_ns, watch=watch), None, None
+    cached = previous.listing.documents  # the cached table's paths, in its order
+    if previous.listing.still_current(sources):
+        fingerprints = file_fingerprints(cached)
         if (fingerprints[:, 0] >= 0).all():  # a file gone or replaced by a folder: list again
-            return previous.listing, fingerprints
-    listing = list_files(sources, now_ns, watch=watch)
-    return listing, file_fingerprints(listing.documents) if previous is not None else None
+            return previous.listing, fingerprints, np.arange(len(cached))
+    known = fingerprints_later(cached)  # most files are still there: stat them while the folders are listed
+    try:
+        listing = list_files(sources, now_ns, watch=watch)
+    finally:
+        taken = known()  # also when listing failed: no child is left behind
+    rows = pc.index_in(pa.array(listing.documents, pa.string()), value_set=previous.keys[s.PATH].combine_chunks()).fill_null(-1).to_numpy()
+    return listing, _fingerprints_of(listing.documents, rows, taken), rows
+
+
+def _fingerprints_of(documents: list[str], rows: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The fingerprints of `documents`: row `rows[i]` of `known` where that is not -1, else taken now."""
+    found = rows >= 0
+    fingerprints = np.full((len(documents), 3), -1, dtype=np.int64)
+    fingerprints[found] = known[rows[found]]
+    new = np.flatnonzero(~found)
+    if len(new):
+        fingerprints[new] = file_fingerprints([documents[row] for row in new])
+    return fingerprints
 
 
 def current_files(
@@ -172,7 +193,7 @@ def current_files(
     sources = tuple(os.fspath(p) for p in paths)
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous = store.read()[0] if store is not None else None
-    listing, fingerprints = _listing(sources, previous, time.time_ns(), watch=False)
+    listing, fingerprints, _ = _listing(sources, previous, time.time_ns(), watch=False)
     return listing, fingerprints if fingerprints is not None else file_fingerprints(listing.documents)
 
 

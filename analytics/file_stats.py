@@ -4,6 +4,7 @@ A warm load of a large folder is mostly this: one system call per file (about 5 
 slow virtual machine, 0.5 s for 100,000 files). Where it is safe, the list is split between
 this process and forked children, one per further CPU, which take their part's `stat`s at
 the same time and send back the numbers (0.65 s → 0.40 s for 100,000 files on two cores).
+Children can also take them while this process does something else (`fingerprints_later`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import stat as st
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,6 +34,19 @@ def file_fingerprints(paths: list[str]) -> np.ndarray:
     mine = _fingerprints(paths[: bounds[1]])
     theirs = [_finish(child, paths[start:end]) for child, start, end in zip(children, bounds[1:-1], bounds[2:])]
     return np.concatenate([mine, *theirs])
+
+
+def fingerprints_later(paths: list[str]) -> Callable[[], np.ndarray]:
+    """`file_fingerprints(paths)`, taken by forked children while this process does other work.
+
+    Call the result for the numbers. Where forking is not safe, they are taken then, here.
+    """
+    parts = _parts(len(paths))
+    if parts == 1:
+        return lambda: _fingerprints(paths)
+    bounds = np.linspace(0, len(paths), parts + 1).astype(int).tolist()
+    children = [(_start(paths[start:end]), start, end) for start, end in zip(bounds[:-1], bounds[1:])]
+    return lambda: np.concatenate([_finish(child, paths[start:end]) for child, start, end in children])
 
 
 def _fingerprints(paths: list[str]) -> np.ndarray:

@@ -106,7 +106,10 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
                 documents.extend(prefix + name for name in names)
                 continue
             matched = _document_names(names, folder.passed)
-            documents.extend(prefix + name for name in matched)
+            if len(matched) == len(folder.names) and folder.identities_are_paths():
+                documents.extend(identities)  # every entry a document, named as it resolves: built once
+            else:
+                documents.extend(prefix + name for name in matched)
             if len(matched) < len(names):
                 chosen = set(matched)
                 ignored.extend(prefix + name for name in names if name not in chosen)
@@ -138,6 +141,10 @@ class _Listed:
         prefix = os.path.join(self.real or os.path.realpath(self.folder), "")
         links = self.links
         return [os.path.realpath(prefix + name) if name in links else prefix + name for name in self.names]
+
+    def identities_are_paths(self) -> bool:
+        """Whether each entry's identity is its path as listed (no link, the folder named as it resolves)."""
+        return not self.links and (self.real or os.path.realpath(self.folder)) == self.folder
 
 
 @dataclass

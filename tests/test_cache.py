@@ -244,7 +244,8 @@ def test_rows_expire_when_their_fingerprint_changes_or_their_time_comes(tmp_path
     size, mtime, ctime = (table[name][0].as_py() for name in (s.SIZE, s.MTIME_NS, s.CTIME_NS))
     docs = [str(tmp_path / "a.md")]
     assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0) == [0]
-    assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0, in_table_order=True) == [0]
+    assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0, rows=np.arange(1)) == [0]
+    assert reusable_rows(table, docs, np.array([[size, mtime, ctime]]), 0, rows=np.array([-1])) == [None]
     assert reusable_rows(table, docs, np.array([[size + 1, mtime, ctime]]), 0) == [None]
     assert reusable_rows(table, docs, np.array([[-1, -1, -1]]), 0) == [None]
     expiring = table.set_column(table.schema.get_field_index(s.VALID_UNTIL_NS), s.VALID_UNTIL_NS, [[5]])

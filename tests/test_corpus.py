@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from analytics import ingest, load_corpus
+from analytics.corpus import _fingerprints_of
 from analytics import schema as s
 
 from conftest import REAL_CORPUS, article, document_text
@@ -170,3 +172,11 @@ def test_relative_keys_match_path_arithmetic(files, roots, expected, monkeypatch
             if str(path) not in by_paths and path.is_relative_to(base):
                 by_paths[str(path)] = path.relative_to(base).as_posix()
     assert keys == by_paths
+
+
+def test_fingerprints_found_last_time_are_reused_and_new_files_stat_ed(tmp_path):
+    (tmp_path / "new.md").write_text("x")
+    known = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int64)
+    got = _fingerprints_of([str(tmp_path / "b.md"), str(tmp_path / "new.md"), str(tmp_path / "gone.md")], np.array([1, -1, -1]), known)
+    info = os.stat(tmp_path / "new.md")
+    assert got.tolist() == [[4, 5, 6], [info.st_size, info.st_mtime_ns, info.st_ctime_ns], [-1, -1, -1]]

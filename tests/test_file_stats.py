@@ -70,3 +70,10 @@ def test_small_lists_and_threaded_processes_stat_in_one_process(monkeypatch):
     assert file_stats._parts(file_stats.SPLIT_FROM - 1) == 1
     monkeypatch.setattr(file_stats.threading, "active_count", lambda: 2)
     assert file_stats._parts(10 * file_stats.SPLIT_FROM) == 1
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_fingerprints_taken_later_are_the_same(files, monkeypatch, parts):
+    monkeypatch.setattr(file_stats, "_parts", lambda count: parts)
+    later = file_stats.fingerprints_later(files)
+    np.testing.assert_array_equal(later(), expected(files))
