@@ -14,14 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, spikes, stories
+from analytics import charts
 from analytics import controls as ct
 from analytics import metrics as m
-from analytics import movers as mv
-from analytics import schema as s
 from analytics import views as vw
 from analytics.export import csv_bytes, provenance_of
-from analytics.filters import ALL, ANY, Filters
+from analytics.filters import Filters
 from analytics.fingerprint import fingerprint
 from analytics.report import report_html, report_name
 from analytics.report_format import plural
@@ -30,8 +28,6 @@ from analytics.workspace import Workspace, open_uploads, open_workspace
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
 ROWS_SHOWN = 1_000
-NO_MATCH = "No articles match these filters. Widen the date range or clear some filters in the sidebar."
-WHEN = "YYYY-MM-DD HH:mm"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -54,7 +50,7 @@ def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
 
 
-def sidebar(offer: ct.Choices) -> tuple[Filters, m.MetricOptions, str | None, bool]:
+def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
     """Every sidebar widget read into one frozen `Filters` and the view options."""
     bar, lo, hi = st.sidebar, offer.first_day, offer.last_day
     bar.header("Filters")
@@ -63,7 +59,7 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, m.MetricOptions, str | None, bo
         days,
         outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL),
         topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL),
-        topic_mode=bar.radio("Articles with", [ANY, ALL], format_func={ANY: "any of these topics", ALL: "all of these topics"}.get, horizontal=True, key="topic_mode", bind=URL),
+        topic_mode=bar.radio("Articles with", list(ct.TOPIC_MODES), format_func=ct.TOPIC_MODES.get, horizontal=True, key="topic_mode", bind=URL),
         categories=bar.multiselect("Category", offer.categories, key="category", bind=URL),
         types=bar.multiselect("Type", offer.types, key="type", bind=URL),
         published=bar.radio("Published", list(ct.PUBLISHED_CHOICES), horizontal=True, key="published", bind=URL),
@@ -72,13 +68,13 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, m.MetricOptions, str | None, bo
         search=bar.text_input("Search titles and excerpts", key="q", bind=URL),
     )
     bar.header("View")
-    count = bar.segmented_control("Count", ["articles", "stories"], default="articles", key="count", bind=URL, help="Stories count syndicated copies and follow-ups of one story once.")
-    granularity = bar.segmented_control("Period", list(m.GRANULARITIES), default="month", key="period", bind=URL) or "month"
-    top_n = bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL)
-    rolling = bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL)
-    split = bar.selectbox("Split volume by", ["none", "provider", "topic", "category"], key="split", bind=URL)
-    options = m.MetricOptions(top_n=top_n, granularity=granularity, rolling=rolling or None)
-    return filters, options, None if split == "none" else split, count == "stories"
+    return filters, ct.view_choices(
+        count=bar.segmented_control("Count", ct.COUNTS, default="articles", key="count", bind=URL, help="Stories count syndicated copies and follow-ups of one story once."),
+        granularity=bar.segmented_control("Period", list(m.GRANULARITIES), default="month", key="period", bind=URL),
+        top_n=bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL),
+        rolling=bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL),
+        split=bar.selectbox("Split volume by", ct.SPLIT_CHOICES, key="split", bind=URL),
+    )
 
 
 def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple[float, float] | None:
@@ -131,30 +127,21 @@ def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
     table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
-ARTICLE_COLUMNS = {
-    s.DOC_ID: None,
-    s.TITLE: st.column_config.TextColumn("Title", width="large"),
-    s.PROVIDER_NAME: "Outlet",
-    s.PUBLISHED_AT: st.column_config.DatetimeColumn("Published (UTC)", format=WHEN),
-    m.TOPICS_TEXT: "Topics",
-    s.QUALITY: st.column_config.NumberColumn("Quality", format="%.0f"),
-    s.HEAT: st.column_config.NumberColumn("Heat", format="%.0f"),
-    s.WEB_URL: st.column_config.LinkColumn("Link", display_text="open"),
-}
-STORY_COLUMNS = {
-    stories.STORY_ID: None,
-    s.TITLE: st.column_config.TextColumn("Story", width="large"),
-    stories.SIZE: "Articles",
-    spikes.ARTICLES: "Articles",
-    stories.OUTLETS: "Outlets (in order)",
-    stories.N_OUTLETS: "Outlets",
-    stories.FIRST_OUTLET: "First outlet",
-    stories.FIRST_PUBLISHED_AT: st.column_config.DatetimeColumn("First published (UTC)", format=WHEN),
-    stories.LAST_PUBLISHED_AT: st.column_config.DatetimeColumn("Last published (UTC)", format=WHEN),
-}
-SPIKE_COLUMNS = STORY_COLUMNS | {m.PERIOD: st.column_config.DateColumn("Period", format="YYYY-MM-DD"), m.GROUP: "Group", spikes.RANK: "#"}
-PERCENT = st.column_config.NumberColumn(format="percent")
-MOVER_COLUMNS = {mv.SHARE: PERCENT, mv.PREVIOUS_SHARE: PERCENT, mv.CHANGE: st.column_config.NumberColumn("change (points)", format="percent")}
+def columns(spec: dict[str, object]) -> dict[str, object]:
+    """A table's column settings (`views.ARTICLE_TABLE` and the like) as Streamlit's column configs."""
+    kinds = {
+        "wide": lambda label: st.column_config.TextColumn(label, width="large"),
+        "when": lambda label: st.column_config.DatetimeColumn(label, format=vw.WHEN),
+        "day": lambda label: st.column_config.DateColumn(label, format="YYYY-MM-DD"),
+        "score": lambda label: st.column_config.NumberColumn(label, format="%.0f"),
+        "percent": lambda label: st.column_config.NumberColumn(label, format="percent"),
+        "link": lambda label: st.column_config.LinkColumn(label, display_text="open"),
+    }
+    return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
+
+
+ARTICLE_COLUMNS, STORY_COLUMNS = columns(vw.ARTICLE_TABLE), columns(vw.STORY_TABLE)
+SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
 
 
 def overview(p: Page) -> None:
@@ -188,7 +175,7 @@ def topics_view(p: Page) -> None:
     panels = vw.topic_view(p.sel, p.options, p.colors)
     clicked = p.panels(panels, selectable=("topic-mix",))
     p.drill_period(panels["topic-mix"][0], clicked["topic-mix"], "topic")
-    st.caption("Effective number of outlets = 1 / HHI (the sum of squared outlet shares): 1 means one outlet carries the topic alone.")
+    st.caption(vw.CONCENTRATION_NOTE)
 
 
 def quality_view(p: Page) -> None:
@@ -208,7 +195,7 @@ def stories_view(p: Page) -> None:
     if view.timeline is not None:
         p.panels({"story-timeline": (view.followers, view.timeline)})
     st.subheader("Who else covered this")
-    st.caption("Outlets that keep appearing in the articles' related links but are not in this data.")
+    st.caption(vw.OUTSIDE_NOTE)
     p.panels({"outside-outlets": (view.outside, None)})
 
 
@@ -233,11 +220,9 @@ def changes_view(p: Page) -> None:
 
 
 def compare_view(p: Page) -> None:
-    modes = {vw.OUTLETS_VS_REST: "chosen outlets against the rest", vw.PERIOD_VS_PREVIOUS: "this period against the one before"}
-    mode = st.radio("Compare", list(modes), horizontal=True, key="cmp", bind=URL, format_func=modes.get)
-    chosen: list[str] = []
+    mode = st.radio("Compare", list(vw.COMPARE_MODES), horizontal=True, key="cmp", bind=URL, format_func=vw.COMPARE_MODES.get)
+    offer, chosen = p.offer, []
     if mode == vw.OUTLETS_VS_REST:
-        offer = p.offer
         chosen = st.multiselect("Outlets (A)", offer.outlets, default=[offer.busiest_outlet], format_func=offer.outlet_labels.get, key="cmp_outlets", bind=URL)
     pair = vw.comparison_for(p.sel, mode, chosen)
     if pair is None:
@@ -287,18 +272,18 @@ def main() -> None:
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
     offer = ct.choices(corpus)
-    filters, options, split, count_stories = sidebar(offer)
+    filters, view = sidebar(offer)
     st.sidebar.download_button(
-        "Download meeting report", lambda: report_html(corpus, filters, options, workspace=ws).encode("utf-8"),
+        "Download meeting report", lambda: report_html(corpus, filters, view.options, workspace=ws).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, count_stories), options, split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
     st.caption(vw.header_caption(p.sel, path))
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):
         with tab:
             if p.sel.a.empty:
-                st.info(NO_MATCH)
+                st.info(vw.NO_MATCH)
             else:
                 render(p)
     with tabs[-1]:

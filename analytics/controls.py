@@ -7,7 +7,6 @@ the dashboard only draws the widgets.
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,10 +15,29 @@ import pandas as pd
 
 from analytics import schema as s
 from analytics.corpus import Corpus
-from analytics.filters import Filters, outlet_labels
+from analytics.filters import ALL, ANY, Filters, outlet_labels
+from analytics.metrics import MetricOptions
 from analytics.views import data_span
 
 PUBLISHED_CHOICES = {"any": None, "yes": True, "no": False}
+TOPIC_MODES = {ANY: "any of these topics", ALL: "all of these topics"}
+COUNTS = ("articles", "stories")
+SPLIT_CHOICES = ("none", "provider", "topic", "category")
+
+
+@dataclass(frozen=True)
+class ViewChoices:
+    """The sidebar's "View" choices as the views take them."""
+
+    options: MetricOptions
+    split: str | None  # what volume is split by (None: not split)
+    count_stories: bool  # count syndicated copies and follow-ups of one story once
+
+
+def view_choices(count: str | None, granularity: str | None, top_n: int, rolling: int, split: str) -> ViewChoices:
+    """What the chosen view widgets mean: an unset period is a month, a rolling mean of 0 and a split of "none" are off."""
+    options = MetricOptions(top_n=top_n, granularity=granularity or "month", rolling=rolling or None)
+    return ViewChoices(options, None if split == "none" else split, count == "stories")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,26 @@ from analytics.workspace import Workspace
 
 OUTLETS_VS_REST = "outlets"
 PERIOD_VS_PREVIOUS = "period"
+COMPARE_MODES = {OUTLETS_VS_REST: "chosen outlets against the rest", PERIOD_VS_PREVIOUS: "this period against the one before"}
+NO_MATCH = "No articles match these filters. Widen the date range or clear some filters in the sidebar."
+CONCENTRATION_NOTE = "Effective number of outlets = 1 / HHI (the sum of squared outlet shares): 1 means one outlet carries the topic alone."
+OUTSIDE_NOTE = "Outlets that keep appearing in the articles' related links but are not in this data."
 TIMELINE_STORIES = 10
+
+# How the dashboard's tables show their columns: hidden (None), a label, or (kind, label) with
+# kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent", "link".
+WHEN = "YYYY-MM-DD HH:mm"
+ARTICLE_TABLE: dict[str, object] = {
+    s.DOC_ID: None, s.TITLE: ("wide", "Title"), s.PROVIDER_NAME: "Outlet", s.PUBLISHED_AT: ("when", "Published (UTC)"),
+    m.TOPICS_TEXT: "Topics", s.QUALITY: ("score", "Quality"), s.HEAT: ("score", "Heat"), s.WEB_URL: ("link", "Link"),
+}
+STORY_TABLE: dict[str, object] = {
+    stories.STORY_ID: None, s.TITLE: ("wide", "Story"), stories.SIZE: "Articles", spikes.ARTICLES: "Articles",
+    stories.OUTLETS: "Outlets (in order)", stories.N_OUTLETS: "Outlets", stories.FIRST_OUTLET: "First outlet",
+    stories.FIRST_PUBLISHED_AT: ("when", "First published (UTC)"), stories.LAST_PUBLISHED_AT: ("when", "Last published (UTC)"),
+}
+SPIKE_TABLE: dict[str, object] = STORY_TABLE | {m.PERIOD: ("day", "Period"), m.GROUP: "Group", spikes.RANK: "#"}
+MOVER_TABLE: dict[str, object] = {mv.SHARE: ("percent", None), mv.PREVIOUS_SHARE: ("percent", None), mv.CHANGE: ("percent", "change (points)")}
 
 
 @dataclass(frozen=True)

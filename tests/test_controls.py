@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from analytics import controls as ct
+from analytics import metrics as m
 from analytics import schema as s
 from analytics.filters import Filters
 from analytics.workspace import open_workspace
@@ -57,3 +58,11 @@ def test_the_data_folder_comes_from_the_arguments_then_the_environment():
     assert ct.data_folder(["--data", "/x"], {"NEWS_ANALYTICS_DATA": "/y"}, "/z") == "/x"
     assert ct.data_folder(["--other"], {"NEWS_ANALYTICS_DATA": "/y"}, "/z") == "/y"
     assert ct.data_folder([], {}, "/z") == "/z"
+
+
+def test_view_choices_read_unset_and_off_values():
+    chosen = ct.view_choices(count="stories", granularity=None, top_n=5, rolling=0, split="none")
+    assert chosen.options == m.MetricOptions(top_n=5, granularity="month", rolling=None)
+    assert chosen.split is None and chosen.count_stories
+    chosen = ct.view_choices(count=None, granularity="week", top_n=8, rolling=3, split="topic")
+    assert (chosen.options.granularity, chosen.options.rolling, chosen.split, chosen.count_stories) == ("week", 3, "topic", False)

@@ -82,3 +82,11 @@ def test_clicked_points_and_bars_give_their_articles(ws, colors):
     group = share[m.GROUP].iloc[0]
     rows, name = vw.outlet_rows(sel, share, {"customdata": [group]})
     assert name == group and len(rows) == int(share["articles"].iloc[0])
+
+
+def test_every_column_the_article_and_story_tables_show_has_a_setting(ws, colors):
+    sel = vw.Selection(ws, Filters())
+    assert set(m.top_stories(sel.a, sel.t).columns) == set(vw.ARTICLE_TABLE)
+    assert set(vw.story_view(sel, colors).stories.columns) <= set(vw.STORY_TABLE)
+    kinds = {how[0] for spec in (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE) for how in spec.values() if isinstance(how, tuple)}
+    assert kinds <= {"wide", "when", "day", "score", "percent", "link"}
