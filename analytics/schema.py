@@ -160,14 +160,7 @@ def empty_frame(dtypes: dict[str, object]) -> pd.DataFrame:
 
 
 def typed_frame(columns: dict[str, list], dtypes: dict[str, object]) -> pd.DataFrame:
-    """A frame built column by column from lists, each cast to its declared dtype.
-
-    Article keys may be left out: a new articles table numbers its rows, while child rows
-    without keys stay NA (and are matched to their articles by `doc_id`).
-    """
-    if ARTICLE_KEY in dtypes and ARTICLE_KEY not in columns:
-        rows = len(next(iter(columns.values()), []))
-        columns = {**columns, ARTICLE_KEY: list(range(rows)) if dtypes is ARTICLE_DTYPES else [None] * rows}
+    """A frame built column by column from lists, each cast to its declared dtype."""
     return pd.DataFrame({name: _typed_series(columns[name], dtype) for name, dtype in dtypes.items()})
 
 

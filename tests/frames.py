@@ -26,8 +26,8 @@ def articles_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def topics_frame(pairs: list[tuple[str, str]]) -> pd.DataFrame:
-    """A `topics` frame from (doc_id, topic) pairs."""
-    return s.typed_frame({s.DOC_ID: [p[0] for p in pairs], s.TOPIC: [p[1] for p in pairs]}, s.TOPIC_DTYPES)
+    """A `topics` frame from (doc_id, topic) pairs, without article keys (matched by `doc_id`)."""
+    return s.typed_frame({s.DOC_ID: [p[0] for p in pairs], s.TOPIC: [p[1] for p in pairs], s.ARTICLE_KEY: [None] * len(pairs)}, s.TOPIC_DTYPES)
 
 
 def with_keys(*frames: pd.DataFrame) -> list[pd.DataFrame]:

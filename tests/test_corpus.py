@@ -45,6 +45,7 @@ def test_articles_frame_for_a_small_folder(write, tmp_path):
             s.N_IMAGES: [1, 1],
             s.N_RELATED: [0, 0],
             s.IMAGE_URL: ["https://img.example-news.test/1.jpg", "https://img.example-news.test/2.jpg"],
+            s.ARTICLE_KEY: [0, 1],
         },
         s.ARTICLE_DTYPES,
     )
