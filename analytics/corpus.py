@@ -160,9 +160,11 @@ def _listing(
     cached = previous.listing.documents  # the cached table's paths, in its order
     if previous.listing.still_current(sources):
         fingerprints = file_fingerprints(cached)
-        if (fingerprints[:, 0] >= 0).all():  # a file gone or replaced by a folder: list again
+        if (fingerprints[:, 0] >= 0).all():
             return previous.listing, fingerprints, np.arange(len(cached))
-    known = fingerprints_later(cached)  # most files are still there: stat them while the folders are listed
+        known = lambda: fingerprints  # noqa: E731 - a file gone or replaced by a folder: list again, stats in hand
+    else:
+        known = fingerprints_later(cached)  # most files are still there: stat them while the folders are listed
     try:
         listing = list_files(sources, now_ns, watch=watch)
     finally:

@@ -29,11 +29,10 @@ def file_fingerprints(paths: list[str]) -> np.ndarray:
     parts = _parts(len(paths))
     if parts == 1:
         return _fingerprints(paths)
-    bounds = np.linspace(0, len(paths), parts + 1).astype(int).tolist()
-    children = [_start(paths[start:end]) for start, end in zip(bounds[1:-1], bounds[2:])]
-    mine = _fingerprints(paths[: bounds[1]])
-    theirs = [_finish(child, paths[start:end]) for child, start, end in zip(children, bounds[1:-1], bounds[2:])]
-    return np.concatenate([mine, *theirs])
+    (start, end), *rest = _slices(len(paths), parts)
+    children = _start_all(paths, rest)
+    mine = _fingerprints(paths[start:end])  # this process takes the first part meanwhile
+    return np.concatenate([mine, _collect(children, paths)])
 
 
 def fingerprints_later(paths: list[str]) -> Callable[[], np.ndarray]:
@@ -44,9 +43,21 @@ def fingerprints_later(paths: list[str]) -> Callable[[], np.ndarray]:
     parts = _parts(len(paths))
     if parts == 1:
         return lambda: _fingerprints(paths)
-    bounds = np.linspace(0, len(paths), parts + 1).astype(int).tolist()
-    children = [(_start(paths[start:end]), start, end) for start, end in zip(bounds[:-1], bounds[1:])]
-    return lambda: np.concatenate([_finish(child, paths[start:end]) for child, start, end in children])
+    children = _start_all(paths, _slices(len(paths), parts))
+    return lambda: _collect(children, paths)
+
+
+def _slices(count: int, parts: int) -> list[tuple[int, int]]:
+    bounds = np.linspace(0, count, parts + 1).astype(int).tolist()
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _start_all(paths: list[str], slices: list[tuple[int, int]]) -> list[tuple[tuple[int, int] | None, int, int]]:
+    return [(_start(paths[start:end]), start, end) for start, end in slices]
+
+
+def _collect(children: list[tuple[tuple[int, int] | None, int, int]], paths: list[str]) -> np.ndarray:
+    return np.concatenate([_finish(child, paths[start:end]) for child, start, end in children])
 
 
 def _fingerprints(paths: list[str]) -> np.ndarray:
