@@ -14,16 +14,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import charts
-from analytics import controls as ct
-from analytics import metrics as m
-from analytics import views as vw
-from analytics.export import csv_bytes, provenance_of
-from analytics.filters import Filters
-from analytics.fingerprint import fingerprint
-from analytics.report import report_html, report_name
-from analytics.report_format import plural
-from analytics.workspace import Workspace, open_uploads, open_workspace
+from analytics.frames.fingerprint import fingerprint
+from analytics.frames.workspace import Workspace, open_uploads, open_workspace
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters
+from analytics.present import charts
+from analytics.present import controls as ct
+from analytics.present import views as vw
+from analytics.present.export import csv_bytes, provenance_of
+from analytics.present.report import report_html, report_name
+from analytics.present.report_format import plural
+from analytics.read.arrow_memory import choose_allocator
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
@@ -254,6 +255,7 @@ VIEWS: dict[str, Callable[[Page], None]] = {
 
 
 def main() -> None:
+    choose_allocator()  # this program's own choice; the library leaves the allocator alone
     st.set_page_config(page_title="News Coverage Analytics", page_icon="📰", layout="wide")
     st.title("News Coverage Analytics")
     path = st.sidebar.text_input("Data folder", ct.data_folder(sys.argv[1:], os.environ, str(DEFAULT_DATA)), key="data", bind=URL)

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.cache import cache_usage, clear_cache, default_cache_dir
-from analytics.corpus import Corpus, load_corpus
-from analytics.export import TABLES, export_csv, export_table, provenance_of
-from analytics.filters import Filters, resolve_providers, resolve_topics
+from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters, resolve_providers, resolve_topics
+from analytics.present.export import TABLES, export_csv, export_table, provenance_of
+from analytics.present.report import COMPARE_CHOICES, report_html, report_name
+from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
-from analytics.report import COMPARE_CHOICES, report_html, report_name
-from analytics.report_format import plural
+from analytics.read.arrow_memory import choose_allocator
+from analytics.store.cache import cache_usage, clear_cache, default_cache_dir
 
 
 class UsageError(Exception):
@@ -32,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code is 0 when it ran, 2 for unusable arguments."""
     parser = _parser()
     args = parser.parse_args(argv)
+    choose_allocator()  # this program's own choice; the library leaves the allocator alone
     try:
         return args.run(args)
     except (FileNotFoundError, UsageError) as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 # --- articles -------------------------------------------------------------------------------
 DOC_ID = "doc_id"
@@ -140,7 +141,7 @@ class LoadOptions:
     max_warnings_per_file: int = 100
     earliest_plausible_year: int = 1990
     future_tolerance_days: int = 2
-    # Uploads (analytics.uploads): one uploaded file or archive, and what an archive may unpack to.
+    # Uploads (analytics.read.uploads): one uploaded file or archive, and what an archive may unpack to.
     max_upload_bytes: int = 200 * 1024 * 1024
     max_archive_files: int = 20_000
     max_archive_bytes: int = 512 * 1024 * 1024
@@ -170,3 +171,27 @@ def _typed_series(values: list, dtype: object) -> pd.Series:
     if dtype == CATEGORY_DTYPE:
         return pd.Series(pd.Series(values, dtype=STRING), dtype=CATEGORY_DTYPE)
     return pd.Series(values, dtype=dtype)
+
+
+def arrow_frame(columns: dict[str, pa.Array | pa.ChunkedArray], dtypes: dict[str, object]) -> pd.DataFrame:
+    """A frame with the given dtypes (as `typed_frame` gives) from Arrow columns."""
+    return pd.DataFrame({name: _arrow_series(columns[name], dtype) for name, dtype in dtypes.items()})
+
+
+_NULLABLE = {STRING: pd.StringDtype(), FLOAT: pd.Float64Dtype(), INT: pd.Int64Dtype(), BOOL: pd.BooleanDtype()}
+
+
+def _arrow_series(values: pa.Array | pa.ChunkedArray, dtype: object) -> pd.Series:
+    if dtype == CATEGORY_DTYPE and pa.types.is_dictionary(values.type):  # categories kept as written
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        categories = pd.Index(_arrow_series(values.dictionary, STRING))
+        codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
+    if dtype == CATEGORY_DTYPE:
+        return _arrow_series(values, STRING).astype(CATEGORY_DTYPE)
+    if dtype == TIMESTAMP:
+        return pd.Series(values.cast(pa.timestamp("us", tz="UTC")).to_pandas(), dtype=TIMESTAMP)
+    if dtype == INT:
+        values = values.cast(pa.int64())
+    nullable = _NULLABLE[dtype]
+    return pd.Series(values.to_pandas(types_mapper=lambda _: nullable), dtype=dtype)

@@ -247,8 +247,8 @@ def _measure_metrics(argv: list[str]) -> dict:
     corpus = load_corpus(root, cache=cache)
     articles, topics = _scaled(corpus.articles, corpus.topics, rows, pd, s)
     try:
-        from analytics import metrics  # noqa: F401 - written alongside; may not exist yet
-        from analytics.filters import Filters
+        from analytics.measure import metrics  # noqa: F401 - written alongside; may not exist yet
+        from analytics.measure.filters import Filters
     except ImportError as error:
         return {"seconds": 0.0, "rows": rows, "pending": f"metrics not available: {error}"}
     dates = articles[s.PUBLISHED_AT].dropna()
@@ -286,8 +286,8 @@ def _scaled(articles, topics, rows, pd, s):  # noqa: ANN001, ANN202 - benchmark 
 
 def _all_views(articles, topics, filters) -> dict:  # noqa: ANN001 - benchmark plumbing
     """Time what the dashboard recomputes after a filter change: the filter, then each view's metrics."""
-    from analytics import metrics as m
-    from analytics.filters import filter_articles, previous_period, topics_of
+    from analytics.measure import metrics as m
+    from analytics.measure.filters import filter_articles, previous_period, topics_of
 
     options = m.MetricOptions()
     started = time.perf_counter()

@@ -17,7 +17,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
-from analytics import metrics as m
+from analytics.measure import metrics as m
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,10 +3,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REAL_CORPUS, article
 
 from analytics.cli import main
-
-from conftest import REAL_CORPUS, article
 
 
 def test_load_json_accounts_for_every_file(write, tmp_path, capsys):

@@ -1,17 +1,15 @@
 """The dashboard, run headless with Streamlit's AppTest."""
 
+import json
 from pathlib import Path
 
-import json
-
 import pytest
+from conftest import article
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
 from analytics import schema as s
-from analytics.filters import Filters, filter_articles
-
-from conftest import article
+from analytics.measure.filters import Filters, filter_articles
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"

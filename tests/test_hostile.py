@@ -17,15 +17,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import article, document_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import ingest, load_corpus
+from analytics import load_corpus
 from analytics import schema as s
-from analytics.ingest import RawDocument, decode_bytes, parse_front_matter, read_document
-from analytics.validate import validate_document
-
-from conftest import article, document_text
+from analytics.read import ingest
+from analytics.read.ingest import (
+    RawDocument,
+    decode_bytes,
+    parse_front_matter,
+    read_document,
+)
+from analytics.read.validate import validate_document
 
 LOADED, WARNED, SKIPPED, IGNORED = "loaded", "loaded with a warning", "skipped with an error", "ignored"
 MB = 1024 * 1024

@@ -15,11 +15,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
-from analytics.cache import Cached, Listing, ParseCache, combine_rows, default_cache_dir, list_files, reusable_rows
-from analytics.file_stats import file_fingerprints, fingerprints_later
-from analytics.flatten import flatten_parsed
-from analytics.ingest import Problem
-from analytics.parse import ProgressCallback, parse_file, parse_files
+from analytics.frames.flatten import flatten_parsed
+from analytics.read.ingest import Problem
+from analytics.read.parse import ProgressCallback, parse_file, parse_files
+from analytics.store.cache import (
+    Cached,
+    Listing,
+    ParseCache,
+    combine_rows,
+    default_cache_dir,
+    list_files,
+    reusable_rows,
+)
+from analytics.store.file_stats import file_fingerprints, fingerprints_later
 
 __all__ = ["Corpus", "ProgressCallback", "load_corpus", "parse_file", "parse_files", "problems_frame"]
 

@@ -6,8 +6,8 @@ import hashlib
 import os
 import pickle
 
-from analytics.file_stats import file_fingerprints
-from analytics.corpus import current_files
+from analytics.frames.corpus import current_files
+from analytics.store.file_stats import file_fingerprints
 
 
 def fingerprint(*paths: str | os.PathLike[str], cache: bool | str | os.PathLike[str] = True) -> str:

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
-from analytics.ingest import Problem
-from analytics.parse import text_id
+from analytics.read.ingest import Problem
+from analytics.read.parse import text_id
 
 
 @dataclass
@@ -39,7 +39,7 @@ class IdKeys(Protocol):
 
 
 def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None, rows: np.ndarray | None = None) -> Frames:
-    """Articles, topics, related and images frames of a parsed-files table (see `analytics.parse`).
+    """Articles, topics, related and images frames of a parsed-files table (see `analytics.read.parse`).
 
     Later copies of one URL become problems. The kept articles are numbered 0..n-1 in
     `article_key`, which their topic, related and image rows repeat. `id_keys` maps a file's
@@ -149,7 +149,7 @@ def _articles(kept: pa.Table, ids: pa.Array, names: pa.Table) -> pd.DataFrame:
             s.ARTICLE_KEY: pa.array(np.arange(kept.num_rows, dtype=np.int64)),
         }
     )
-    return arrow_frame(columns, s.ARTICLE_DTYPES)
+    return s.arrow_frame(columns, s.ARTICLE_DTYPES)
 
 
 def _items(lists: pa.ChunkedArray) -> tuple[dict[str, pa.Array], pa.Array]:
@@ -164,34 +164,10 @@ def _problems(lists: pa.ChunkedArray) -> pd.DataFrame:
     """The problems of every file, by path (a file's own in the order found), whatever the files' order."""
     fields, _ = _items(lists)
     order = pc.sort_indices(fields[s.PATH])  # a stable sort
-    return arrow_frame({name: values.take(order) for name, values in fields.items()}, s.PROBLEM_DTYPES)
+    return s.arrow_frame({name: values.take(order) for name, values in fields.items()}, s.PROBLEM_DTYPES)
 
 
 def _children(lists: pa.ChunkedArray, ids: pa.Array, dtypes: dict[str, object]) -> pd.DataFrame:
     """One row per list item, in article order, led by its article's `doc_id` (its key last)."""
     fields, parents = _items(lists)
-    return arrow_frame({s.DOC_ID: ids.take(parents), **fields, s.ARTICLE_KEY: parents}, dtypes)
-
-
-def arrow_frame(columns: dict[str, pa.Array | pa.ChunkedArray], dtypes: dict[str, object]) -> pd.DataFrame:
-    """A frame with the given dtypes (as `schema.typed_frame` gives) from Arrow columns."""
-    return pd.DataFrame({name: _series(columns[name], dtype) for name, dtype in dtypes.items()})
-
-
-_NULLABLE = {s.STRING: pd.StringDtype(), s.FLOAT: pd.Float64Dtype(), s.INT: pd.Int64Dtype(), s.BOOL: pd.BooleanDtype()}
-
-
-def _series(values: pa.Array | pa.ChunkedArray, dtype: object) -> pd.Series:
-    if dtype == s.CATEGORY_DTYPE and pa.types.is_dictionary(values.type):  # categories kept as written
-        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        categories = pd.Index(_series(values.dictionary, s.STRING))
-        codes = values.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)))
-    if dtype == s.CATEGORY_DTYPE:
-        return _series(values, s.STRING).astype(s.CATEGORY_DTYPE)
-    if dtype == s.TIMESTAMP:
-        return pd.Series(values.cast(pa.timestamp("us", tz="UTC")).to_pandas(), dtype=s.TIMESTAMP)
-    if dtype == s.INT:
-        values = values.cast(pa.int64())
-    nullable = _NULLABLE[dtype]
-    return pd.Series(values.to_pandas(types_mapper=lambda _: nullable), dtype=dtype)
+    return s.arrow_frame({s.DOC_ID: ids.take(parents), **fields, s.ARTICLE_KEY: parents}, dtypes)

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
-from analytics.titles import pairs_with_first, matching_titles
+from analytics.frames.titles import matching_titles, pairs_with_first
 
 STORY_ID = "story_id"
 SIZE = "size"

@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.annotations import ANNOTATION_DTYPES, read_annotations
-from analytics.corpus import Corpus, ProgressCallback, load_corpus, problems_frame
+from analytics.frames.corpus import (
+    Corpus,
+    ProgressCallback,
+    load_corpus,
+    problems_frame,
+)
+from analytics.frames.stories import story_ids
+from analytics.read.annotations import ANNOTATION_DTYPES, read_annotations
+from analytics.read.uploads import extract_uploads
 from analytics.schema import empty_frame
-from analytics.stories import story_ids
-from analytics.uploads import extract_uploads
 
 
 @dataclass

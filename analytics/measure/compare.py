@@ -14,9 +14,15 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.filters import Filters, filter_articles, outlet_names, previous_period, topics_of
+from analytics.measure import metrics as m
+from analytics.measure.filters import (
+    Filters,
+    filter_articles,
+    outlet_names,
+    previous_period,
+    topics_of,
+)
 
 STEP = "step"
 PERIOD_A = "period_a"

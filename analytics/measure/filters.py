@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as s
-from analytics.keys import belongs, key_bound, key_mask, member_of, shared_keys
-from analytics.urls import normalize_domain
+from analytics.frames.keys import belongs, key_bound, key_mask, member_of, shared_keys
+from analytics.read.urls import normalize_domain
 
 ANY = "any"
 ALL = "all"

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
-from analytics.filters import topics_of
-from analytics.keys import article_numbers, has_repeats, positions, with_key
+from analytics.frames.keys import article_numbers, has_repeats, positions, with_key
+from analytics.measure.filters import topics_of
 
 # Output column names shared by several metrics.
 PERIOD = "period"

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pandas as pd
 
 from analytics import schema as s
-from analytics.metrics import CHANGE, COUNT, GROUP, SHARE
-from analytics.filters import Filters, topics_of
+from analytics.measure.filters import Filters, topics_of
+from analytics.measure.metrics import CHANGE, COUNT, GROUP, SHARE
 
 PREVIOUS_COUNT = "previous_count"
 PREVIOUS_SHARE = "previous_share"

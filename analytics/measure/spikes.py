@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import stories as st
+from analytics.frames import stories as st
+from analytics.measure import metrics as m
 
 BASELINE = "baseline"
 THRESHOLD = "threshold"

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from analytics import metrics as m
 from analytics import schema as s
+from analytics.measure import metrics as m
 
 _PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Safe + qualitative.Vivid
 OTHER_COLOR = "#B0B0B0"

@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 
 from analytics import schema as s
-from analytics.corpus import Corpus
-from analytics.filters import ALL, ANY, Filters, outlet_labels
-from analytics.metrics import MetricOptions
-from analytics.views import data_span
+from analytics.frames.corpus import Corpus
+from analytics.measure.filters import ALL, ANY, Filters, outlet_labels
+from analytics.measure.metrics import MetricOptions
+from analytics.present.views import data_span
 
 PUBLISHED_CHOICES = {"any": None, "yes": True, "no": False}
 TOPIC_MODES = {ANY: "any of these topics", ALL: "all of these topics"}

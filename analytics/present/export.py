@@ -18,12 +18,17 @@ from datetime import date, datetime, timezone
 import pandas as pd
 from pandas.api import types as pdt
 
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.corpus import Corpus
-from analytics.filters import Filters, filter_articles, selected_period, topics_of
-from analytics.keys import belongs
-from analytics.safety import neutralize_csv_cell
+from analytics.frames.corpus import Corpus
+from analytics.frames.keys import belongs
+from analytics.measure import metrics as m
+from analytics.measure.filters import (
+    Filters,
+    filter_articles,
+    selected_period,
+    topics_of,
+)
+from analytics.present.safety import neutralize_csv_cell
 
 LIST_SEPARATOR = "; "
 INCOMPLETE = "# INCOMPLETE EXPORT"

@@ -13,15 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics import annotations as an
-from analytics.charts import LAYOUT, hover_text
-from analytics import compare as cmp
-from analytics import concentration as cc
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import spikes as sp
-from analytics import stories as st
-from analytics.report_format import date_text
+from analytics.frames import stories as st
+from analytics.measure import compare as cmp
+from analytics.measure import concentration as cc
+from analytics.measure import metrics as m
+from analytics.measure import spikes as sp
+from analytics.present.charts import LAYOUT, hover_text
+from analytics.present.report_format import date_text
+from analytics.read import annotations as an
 
 SPIKE_COLOR = "#D62728"
 NOTE_COLOR = "#6A3D9A"

@@ -15,23 +15,39 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from analytics import charts
-from analytics import compare as cmp
-from analytics import insight_charts as ic
-from analytics import metrics as m
-from analytics import movers as mv
-from analytics import report_insights as ri
 from analytics import schema as s
-from analytics import spikes as sp
-from analytics.corpus import Corpus
-from analytics.export import file_name
-from analytics.filters import Filters, filter_articles, outlet_names, previous_period, selected_period, topics_of
-from analytics.report_format import date_text, embed, label_periods, number, period_text, plural, trend, web_address
-from analytics.workspace import Workspace, with_insights
+from analytics.frames.corpus import Corpus
+from analytics.frames.workspace import Workspace, with_insights
+from analytics.measure import compare as cmp
+from analytics.measure import metrics as m
+from analytics.measure import movers as mv
+from analytics.measure import spikes as sp
+from analytics.measure.filters import (
+    Filters,
+    filter_articles,
+    outlet_names,
+    previous_period,
+    selected_period,
+    topics_of,
+)
+from analytics.present import charts
+from analytics.present import insight_charts as ic
+from analytics.present import report_insights as ri
+from analytics.present.export import file_name
+from analytics.present.report_format import (
+    date_text,
+    embed,
+    label_periods,
+    number,
+    period_text,
+    plural,
+    trend,
+    web_address,
+)
 
 PREVIOUS = "previous"
 COMPARE_CHOICES = (PREVIOUS, "none")
-_ENV = Environment(loader=PackageLoader("analytics", "templates"), autoescape=True, undefined=StrictUndefined)
+_ENV = Environment(loader=PackageLoader("analytics.present", "templates"), autoescape=True, undefined=StrictUndefined)
 _ENV.filters["counted"] = plural
 
 

@@ -11,17 +11,29 @@ from datetime import date
 
 import pandas as pd
 
-from analytics import annotations as an
-from analytics import compare as cmp
-from analytics import concentration as cc
-from analytics import insight_charts as ic
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import spikes as sp
-from analytics import stories as st
-from analytics.corpus import Corpus
-from analytics.filters import Filters, filter_articles, topics_of
-from analytics.report_format import date_text, day_text, embed, label_periods, lag_text, number, period_start_text, period_text, signed, time_text, web_address
+from analytics.frames import stories as st
+from analytics.frames.corpus import Corpus
+from analytics.measure import compare as cmp
+from analytics.measure import concentration as cc
+from analytics.measure import metrics as m
+from analytics.measure import spikes as sp
+from analytics.measure.filters import Filters, filter_articles, topics_of
+from analytics.present import insight_charts as ic
+from analytics.present.report_format import (
+    date_text,
+    day_text,
+    embed,
+    label_periods,
+    lag_text,
+    number,
+    period_start_text,
+    period_text,
+    signed,
+    time_text,
+    web_address,
+)
+from analytics.read import annotations as an
 
 # The volume series checked for spikes, and how the report names each.
 SPIKE_SERIES = {None: "All articles", "topic": "Topic", "provider": "Outlet"}

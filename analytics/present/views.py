@@ -13,16 +13,24 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import charts, compare, spikes, stories
-from analytics import concentration as cc
-from analytics import insight_charts as ic
-from analytics import metrics as m
-from analytics import movers as mv
 from analytics import schema as s
-from analytics.corpus import Corpus
-from analytics.filters import Filters, filter_articles, outlet_names, previous_period, topics_of
-from analytics.report_format import plural
-from analytics.workspace import Workspace
+from analytics.frames import stories
+from analytics.frames.corpus import Corpus
+from analytics.frames.workspace import Workspace
+from analytics.measure import compare, spikes
+from analytics.measure import concentration as cc
+from analytics.measure import metrics as m
+from analytics.measure import movers as mv
+from analytics.measure.filters import (
+    Filters,
+    filter_articles,
+    outlet_names,
+    previous_period,
+    topics_of,
+)
+from analytics.present import charts
+from analytics.present import insight_charts as ic
+from analytics.present.report_format import plural
 
 OUTLETS_VS_REST = "outlets"
 PERIOD_VS_PREVIOUS = "period"

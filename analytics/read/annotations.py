@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from analytics import schema as s
-from analytics.ingest import Problem, decode_bytes
+from analytics.read.ingest import Problem, decode_bytes
 
 DATE = "date"
 LABEL = "label"

@@ -5,6 +5,12 @@ putting rows in article order, building frames, writing files). With pyarrow's d
 allocator, mimalloc, a load that re-parses 1% of 100,000 documents took about 0.5 s more CPU
 than with jemalloc or the system allocator (`benchmarks/`, docs/performance.md). An allocator
 named in $ARROW_DEFAULT_MEMORY_POOL is the user's choice and is kept.
+
+The allocator is process-wide, so the library never changes it on import or load: the
+project's own programs (the command line and the dashboard) opt in by calling
+`choose_allocator()` at start, and a program that loads corpora through the library can do the
+same, or set ARROW_DEFAULT_MEMORY_POOL=jemalloc before starting. Parse workers forked from such
+a program inherit its choice.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Nothing here raises for a bad file: every failure becomes a `Problem`, so one broken
 document never stops a folder from loading. Files over a size limit are not read, and
-the YAML itself is read within limits by `analytics.safe_yaml`.
+the YAML itself is read within limits by `analytics.read.safe_yaml`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analytics.safe_yaml import FrontMatterError, load_yaml
+from analytics.read.safe_yaml import FrontMatterError, load_yaml
 from analytics.schema import DOCUMENT_SUFFIXES, ERROR, WARNING, LoadOptions
 
 _FENCE_OPEN = re.compile(r"---[ \t]*(?:\n|$)")

@@ -24,12 +24,9 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as s
-from analytics.arrow_memory import choose_allocator
-from analytics.ingest import Problem, RawDocument, read_document
-from analytics.urls import canonical_url
-from analytics.validate import Record, validate_document
-
-choose_allocator()  # in every process that parses or loads: the pool's workers start from this module
+from analytics.read.ingest import Problem, RawDocument, read_document
+from analytics.read.urls import canonical_url
+from analytics.read.validate import Record, validate_document
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -284,7 +281,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["analytics.parse"])
+        context.set_forkserver_preload(["analytics.read.parse"])
         return context
     return multiprocessing.get_context("spawn")
 

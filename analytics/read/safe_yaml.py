@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from analytics import fast_yaml
+from analytics.read import fast_yaml
 from analytics.schema import LoadOptions
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analytics.ingest import Problem
+from analytics.read.ingest import Problem
 from analytics.schema import ERROR, LoadOptions
 
 # Entries smaller than this cannot hurt, however well they compress (a page of spaces does).

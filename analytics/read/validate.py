@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta, timezone
 import ftfy
 import pandas as pd
 
-from analytics.ingest import Problem, RawDocument
+from analytics.read.ingest import Problem, RawDocument
+from analytics.read.urls import host_of, normalize_domain
 from analytics.schema import ERROR, WARNING, LoadOptions
-from analytics.urls import host_of, normalize_domain
 
 # Scores are small positive numbers in real data (0 to a few hundred); far beyond is an error.
 MAX_SCORE = 1_000_000.0

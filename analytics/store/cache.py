@@ -46,10 +46,9 @@ import pyarrow.compute as pc
 import yaml
 
 from analytics import schema
-from analytics.fast_yaml import yaml_rs
-from analytics.flatten import arrow_frame
-from analytics.ingest import Problem, discover_files
-from analytics.parse import PARSED_SCHEMA, RACY_WINDOW_NS
+from analytics.read.fast_yaml import yaml_rs
+from analytics.read.ingest import Problem, discover_files
+from analytics.read.parse import PARSED_SCHEMA, RACY_WINDOW_NS
 
 FORMAT = 3
 ENV_VAR = "NEWS_ANALYTICS_CACHE_DIR"
@@ -304,7 +303,7 @@ class ParseCache:
             expected = pa.schema([(column, _ARROW_TYPES[dtype]) for column, dtype in dtypes.items()])
             if meta != dict(self._stamp, token=token, frame=name) or not table.schema.remove_metadata().equals(expected):
                 return None
-            frames[name] = arrow_frame({column: table[column] for column in dtypes}, dtypes)
+            frames[name] = schema.arrow_frame({column: table[column] for column in dtypes}, dtypes)
         return frames
 
     def _write_frames(self, frames: dict[str, pd.DataFrame], token: str) -> None:
@@ -398,20 +397,27 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _loading_modules(start: tuple[str, ...] = ("corpus", "cache", "parse", "flatten")) -> set[Path]:
+def _loading_modules(start: tuple[str, ...] = ("frames.corpus", "store.cache", "read.parse", "frames.flatten")) -> set[Path]:
     """The package's modules that loading a corpus runs: `start` and what they import, transitively."""
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     found: set[Path] = set()
-    todo = [package / f"{name}.py" for name in start]
+    todo = [_module_file(package, name) for name in start]
     while todo:
         source = todo.pop()
-        if source in found or not source.exists():
+        if source is None or source in found:
             continue
         found.add(source)
         for module, names in _PACKAGE_IMPORT.findall(source.read_text(encoding="utf-8")):
-            todo += [package / f"{name}.py" for name in ([module] if module else re.findall(r"\w+", names))]
+            todo.append(_module_file(package, module))
+            todo += [_module_file(package, f"{module}.{name}".strip(".")) for name in re.findall(r"\w+", names)]
     return found
 
 
-# `from analytics import a, b`, `from analytics.a import x`, `import analytics.a`, at a line's start.
-_PACKAGE_IMPORT = re.compile(r"^(?:from|import) analytics(?:\.(\w+))?(?: import (\([^)]*\)|[\w, ]+))?", re.MULTILINE)
+def _module_file(package: Path, dotted: str) -> Path | None:
+    """The file of `analytics.<dotted>`, when it is a module of this package (not a subpackage)."""
+    source = package.joinpath(*dotted.split(".")).with_suffix(".py") if dotted else None
+    return source if source is not None and source.exists() else None
+
+
+# `from analytics import a, b`, `from analytics.a.b import x`, `import analytics.a`, at a line's start.
+_PACKAGE_IMPORT = re.compile(r"^(?:from|import) analytics(?:\.([\w.]+))?(?: import (\([^)]*\)|[\w, ]+))?", re.MULTILINE)

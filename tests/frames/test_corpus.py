@@ -4,15 +4,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REAL_CORPUS, article, document_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from analytics import ingest, load_corpus
-from analytics.corpus import _fingerprints_of
+from analytics import load_corpus
 from analytics import schema as s
-
-from conftest import REAL_CORPUS, article, document_text
+from analytics.frames.corpus import _fingerprints_of
+from analytics.read import ingest
 
 
 def assert_accounted(corpus):
@@ -159,7 +159,7 @@ def test_real_corpus_loads_and_accounts_for_every_file():
     ],
 )
 def test_relative_keys_match_path_arithmetic(files, roots, expected, monkeypatch):
-    from analytics import corpus as corpus_module
+    from analytics.frames import corpus as corpus_module
 
     monkeypatch.setattr(Path, "is_dir", lambda self: self.suffix != ".md")
     relative = corpus_module._RelativeKeys(roots)

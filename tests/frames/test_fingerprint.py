@@ -1,8 +1,8 @@
 import os
 
-from analytics.fingerprint import fingerprint
-
 from conftest import article
+
+from analytics.frames.fingerprint import fingerprint
 
 
 def test_fingerprint_changes_with_documents_and_notes_but_not_by_itself(write, tmp_path):

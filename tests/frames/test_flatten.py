@@ -6,10 +6,10 @@ import pyarrow as pa
 from pandas.testing import assert_frame_equal
 
 from analytics import schema as s
-from analytics.flatten import flatten_parsed
-from analytics.ingest import Problem
-from analytics.parse import ParsedRows, records_table
-from analytics.validate import Record
+from analytics.frames.flatten import flatten_parsed
+from analytics.read.ingest import Problem
+from analytics.read.parse import ParsedRows, records_table
+from analytics.read.validate import Record
 
 
 def record(path: str, url: str | None, when: str | None, name: str = "Outlet", domain: str = "outlet.test", **kw) -> Record:

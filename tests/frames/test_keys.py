@@ -5,15 +5,20 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import topics_frame, with_keys
 
 from analytics import load_corpus
 from analytics import schema as s
-from analytics.filters import Filters, filter_articles
-from analytics.keys import article_keys, article_numbers, belongs, has_repeats, positions
+from analytics.frames.keys import (
+    article_keys,
+    article_numbers,
+    belongs,
+    has_repeats,
+    positions,
+)
+from analytics.measure.filters import Filters, filter_articles
 
-from frames import topics_frame, with_keys
-
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,16 @@ from itertools import combinations
 
 import pandas as pd
 import pytest
+from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import articles_frame
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import stories as sto
-
-from conftest import article
-from frames import articles_frame
+from analytics.frames import stories as sto
+from analytics.measure import metrics as m
 
 
 def related_frame(*rows: dict) -> pd.DataFrame:

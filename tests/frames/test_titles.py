@@ -2,7 +2,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from analytics import titles
+from analytics.frames import titles
 
 RULES = dict(min_words=3, min_similarity=0.8, min_headline_words=4, max_titles_per_headline=50)
 

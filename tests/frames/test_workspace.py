@@ -1,8 +1,8 @@
-from analytics import schema as s
-from analytics.stories import STORY_ID
-from analytics.workspace import open_workspace
-
 from conftest import article
+
+from analytics import schema as s
+from analytics.frames.stories import STORY_ID
+from analytics.frames.workspace import open_workspace
 
 
 def test_workspace_groups_stories_and_reads_notes(write, tmp_path):

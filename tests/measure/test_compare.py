@@ -3,14 +3,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from inline_frames import articles_frame, topics_frame
 from pandas.testing import assert_frame_equal
 
-from analytics import compare as cmp
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.filters import Filters
-
-from frames import articles_frame, topics_frame
+from analytics.measure import compare as cmp
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-02-03T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 80.0, s.HEAT: 10.0},  # d0

@@ -2,12 +2,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import articles_frame, topics_frame
 from pandas.testing import assert_frame_equal
 
-from analytics import concentration as cc
 from analytics import schema as s
-
-from frames import articles_frame, topics_frame
+from analytics.measure import concentration as cc
 
 A = articles_frame([
     {s.PROVIDER_NAME: "Alpha"},  # d0

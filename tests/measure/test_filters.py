@@ -4,11 +4,18 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import articles_frame, topics_frame, with_keys
 
 from analytics import schema as s
-from analytics.filters import ALL, Filters, filter_articles, outlet_labels, outlet_names, previous_period, topics_of
-
-from frames import articles_frame, topics_frame, with_keys
+from analytics.measure.filters import (
+    ALL,
+    Filters,
+    filter_articles,
+    outlet_labels,
+    outlet_names,
+    previous_period,
+    topics_of,
+)
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-01T23:30", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 5.0, s.PUBLISHED: True, s.TITLE: "Chips shortage eases"},

@@ -6,14 +6,19 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import articles_frame, topics_frame, with_keys
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from analytics import load_corpus
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.filters import ALL, Filters, filter_articles, previous_period, topics_of
-
-from frames import articles_frame, topics_frame, with_keys
+from analytics.measure import metrics as m
+from analytics.measure.filters import (
+    ALL,
+    Filters,
+    filter_articles,
+    previous_period,
+    topics_of,
+)
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-02T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 1.0},
@@ -258,7 +263,7 @@ def test_the_first_rows_are_those_a_full_sort_puts_first(rows, limit):
     assert m._first_rows(keys, limit).tolist() == (full if limit is None else full[:limit]).tolist()
 
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 METRICS = {
     "kpis": lambda a, t, before, bt: m.kpis(a, t, before, bt),
     "volume": lambda a, t, before, bt: m.volume(a, t, granularity="week", rolling=3),

@@ -2,13 +2,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from inline_frames import articles_frame, topics_frame
 from pandas.testing import assert_frame_equal
 
-from analytics import movers as mv
 from analytics import schema as s
-from analytics.filters import Filters
-
-from frames import articles_frame, topics_frame
+from analytics.measure import movers as mv
+from analytics.measure.filters import Filters
 
 
 def frames(topic_lists: list[list[str]], outlet: str = "Alpha"):

@@ -3,14 +3,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from inline_frames import articles_frame, topics_frame
 from pandas.testing import assert_frame_equal
 
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import spikes as sp
-from analytics import stories as sto
-
-from frames import articles_frame, topics_frame
+from analytics.frames import stories as sto
+from analytics.measure import metrics as m
+from analytics.measure import spikes as sp
 
 WEEKS = pd.date_range("2026-01-05", periods=14, freq="7D").as_unit("us")
 

@@ -1,10 +1,9 @@
 import pandas as pd
+from inline_frames import articles_frame, topics_frame
 
-from analytics import charts
-from analytics import metrics as m
 from analytics import schema as s
-
-from frames import articles_frame, topics_frame
+from analytics.measure import metrics as m
+from analytics.present import charts
 
 A = articles_frame([
     {s.PUBLISHED_AT: "2026-03-02T10:00", s.PROVIDER_NAME: "Alpha", s.QUALITY: 10.0, s.HEAT: 1.0, s.TITLE: "<script>alert(1)</script>"},

@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from analytics import controls as ct
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.filters import Filters
-from analytics.workspace import open_workspace
+from analytics.frames.workspace import open_workspace
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters
+from analytics.present import controls as ct
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,14 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 import pytest
+from conftest import article
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
-from analytics import metrics as m
 from analytics import schema as s
-from analytics.export import (
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters
+from analytics.present.export import (
     INCOMPLETE,
     TABLES,
     Provenance,
@@ -19,9 +21,6 @@ from analytics.export import (
     file_name,
     provenance_of,
 )
-from analytics.filters import Filters
-
-from conftest import article
 
 BOM = b"\xef\xbb\xbf"
 HOSTILE = [

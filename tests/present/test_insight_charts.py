@@ -1,18 +1,17 @@
 import numpy as np
 import pandas as pd
 import pytest
+from inline_frames import articles_frame, topics_frame
 
-from analytics import annotations as an
-from analytics import charts
-from analytics import compare as cmp
-from analytics import concentration as cc
-from analytics import insight_charts as ic
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import spikes as sp
-from analytics import stories as sto
-
-from frames import articles_frame, topics_frame
+from analytics.frames import stories as sto
+from analytics.measure import compare as cmp
+from analytics.measure import concentration as cc
+from analytics.measure import metrics as m
+from analytics.measure import spikes as sp
+from analytics.present import charts
+from analytics.present import insight_charts as ic
+from analytics.read import annotations as an
 
 
 def when(hours: float) -> pd.Timestamp:
@@ -135,13 +134,3 @@ def test_compare_topics_figure_shows_shares_and_points():
     assert b.name == "Them"
     assert list(difference.x) == pytest.approx([-100 / 3, 100 / 3])
     assert list(difference.marker.color) == [ic.LESS_COLOR, ic.MORE_COLOR]
-
-
-def test_the_insight_modules_never_import_streamlit():
-    import subprocess
-    import sys
-
-    modules = "annotations, compare, concentration, insight_charts, spikes, stories, titles"
-    code = f"import sys; from analytics import {modules}; assert 'streamlit' not in sys.modules"
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr

@@ -4,21 +4,20 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import article
 from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
-from analytics import stories
-from analytics.annotations import read_annotations
 from analytics.cli import main
-from analytics.corpus import problems_frame
-from analytics.filters import Filters
-from analytics.metrics import MetricOptions
-from analytics.report import report_html, report_name
-from analytics.workspace import Workspace
+from analytics.frames import stories
+from analytics.frames.corpus import problems_frame
+from analytics.frames.workspace import Workspace
+from analytics.measure.filters import Filters
+from analytics.measure.metrics import MetricOptions
+from analytics.present.report import report_html, report_name
+from analytics.read.annotations import read_annotations
 
-from conftest import article
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 SECTIONS = ["summary", "charts", "stories", "movers", "data-health"]
@@ -367,7 +366,8 @@ def test_report_command_compares_chosen_outlets(insight_corpus, tmp_path, capsys
 
 
 def test_the_report_works_out_the_period_before_once_and_filters_the_corpus_once_a_side(insight_corpus, monkeypatch):
-    from analytics import compare, report, report_insights
+    from analytics.measure import compare
+    from analytics.present import report, report_insights
 
     passes, periods = [], []
     for module in (report, compare, report_insights):

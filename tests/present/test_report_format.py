@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analytics.report_format import date_text, plural
+from analytics.present.report_format import date_text, plural
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from analytics.safety import neutralize_csv_cell
+from analytics.present.safety import neutralize_csv_cell
 
 
 @pytest.mark.parametrize(

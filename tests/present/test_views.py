@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from analytics import charts
-from analytics import metrics as m
 from analytics import schema as s
-from analytics import views as vw
-from analytics.filters import Filters
-from analytics.workspace import open_workspace
+from analytics.frames.workspace import open_workspace
+from analytics.measure import metrics as m
+from analytics.measure.filters import Filters
+from analytics.present import charts
+from analytics.present import views as vw
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,11 @@
 import pandas as pd
 import pytest
+from conftest import article
 from pandas.testing import assert_frame_equal
 
-from analytics import annotations as an
 from analytics import load_corpus
 from analytics import schema as s
-
-from conftest import article
+from analytics.read import annotations as an
 
 
 def notes(*rows: tuple) -> pd.DataFrame:

@@ -6,20 +6,20 @@ the values, or the error messages when the text is refused.
 
 import itertools
 import math
-from unittest.mock import patch
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import fast_yaml, safe_yaml
-from analytics.ingest import discover_files
-from analytics.safe_yaml import FrontMatterError, load_yaml
+from analytics.read import fast_yaml, safe_yaml
+from analytics.read.ingest import discover_files
+from analytics.read.safe_yaml import FrontMatterError, load_yaml
 from tests.conftest import REAL_CORPUS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def outcome(text: str) -> tuple:

@@ -2,11 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
-
-from analytics.ingest import RawDocument, decode_bytes, discover_files, parse_front_matter, read_document
-from analytics.schema import ERROR, WARNING, LoadOptions
-
 from conftest import article, document_text
+
+from analytics.read.ingest import (
+    RawDocument,
+    decode_bytes,
+    discover_files,
+    parse_front_matter,
+    read_document,
+)
+from analytics.schema import ERROR, WARNING, LoadOptions
 
 
 def parse(text: str):

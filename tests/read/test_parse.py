@@ -4,11 +4,12 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analytics import load_corpus, parse
+from analytics import load_corpus
 from analytics import schema as s
 from analytics.generate import generate_corpus, write_odd_documents
-from analytics.ingest import Problem
-from analytics.validate import Record
+from analytics.read import parse
+from analytics.read.ingest import Problem
+from analytics.read.validate import Record
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 

@@ -3,8 +3,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import fast_yaml, safe_yaml
-from analytics.safe_yaml import FrontMatterError, load_yaml, nesting_bound
+from analytics.read import fast_yaml, safe_yaml
+from analytics.read.safe_yaml import FrontMatterError, load_yaml, nesting_bound
 from analytics.schema import LoadOptions
 
 

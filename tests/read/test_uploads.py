@@ -5,13 +5,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import article, document_text
 
 from analytics import load_corpus
 from analytics import schema as s
+from analytics.read.uploads import extract_uploads
 from analytics.schema import LoadOptions
-from analytics.uploads import extract_uploads
-
-from conftest import article, document_text
 
 
 def zipped(*entries: tuple[str | zipfile.ZipInfo, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -1,6 +1,6 @@
 import pytest
 
-from analytics.urls import canonical_url, host_of, normalize_domain
+from analytics.read.urls import canonical_url, host_of, normalize_domain
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,19 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+from conftest import article, document_text
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics import validate as validate_module
-from analytics.ingest import RawDocument
+from analytics.read import validate as validate_module
+from analytics.read.ingest import RawDocument
+from analytics.read.validate import (
+    _as_timestamp,
+    _parsed_timestamp,
+    _utc_seconds_timestamp,
+    validate_document,
+)
 from analytics.schema import ERROR, WARNING
-from analytics.validate import _as_timestamp, _parsed_timestamp, _utc_seconds_timestamp, validate_document
-
-from conftest import article, document_text
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -21,7 +25,7 @@ def validate(fields: dict):
     front = text.split("---\n")[1]
     import yaml
 
-    from analytics.safe_yaml import DocumentLoader
+    from analytics.read.safe_yaml import DocumentLoader
 
     raw = RawDocument("doc.md", yaml.load(front, Loader=DocumentLoader), front)
     return validate_document(raw, now=NOW)

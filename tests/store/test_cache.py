@@ -6,17 +6,24 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from conftest import article, document_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from analytics import cache as cache_module
-from analytics import corpus as corpus_module
-from analytics import load_corpus, parse
+from analytics import load_corpus
 from analytics import schema as s
-from analytics.cache import ParseCache, cache_usage, clear_cache, default_cache_dir, combine_rows, reusable_rows
-
-from conftest import article, document_text
+from analytics.frames import corpus as corpus_module
+from analytics.read import parse
+from analytics.store import cache as cache_module
+from analytics.store.cache import (
+    ParseCache,
+    cache_usage,
+    clear_cache,
+    combine_rows,
+    default_cache_dir,
+    reusable_rows,
+)
 
 FRAMES = ("articles", "topics", "related", "images", "problems")
 LONG_AGO = 1_600_000_000  # 2020-09-13: older than any racy window
@@ -356,7 +363,7 @@ def test_saved_frames_are_only_a_shortcut_when_they_cannot_be_written(tmp_path, 
 
 def test_the_cache_stamp_covers_the_loading_code_only():
     """Editing the report or the dashboard keeps users' caches; editing validation does not."""
-    from analytics.cache import _loading_modules
+    from analytics.store.cache import _loading_modules
 
     names = {path.name for path in _loading_modules()}
     assert {"corpus.py", "parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "flatten.py", "urls.py", "schema.py"} <= names

@@ -3,8 +3,8 @@ import os
 import numpy as np
 import pytest
 
-from analytics import file_stats
-from analytics.file_stats import file_fingerprints
+from analytics.store import file_stats
+from analytics.store.file_stats import file_fingerprints
 
 
 @pytest.fixture
