@@ -227,11 +227,14 @@ class ParseCache:
         absolute = all(os.path.isabs(p) for p in paths)
         self._stamp = {
             "format": FORMAT,
-            "code": _code_digest(),
+            "code": _code_digest(PARSING_MODULES),
             "paths": list(paths),
             "cwd": "" if absolute else os.getcwd(),
             "options": options.parse_settings(),
         }
+        # The saved frames depend on the whole-corpus step too: a change there rebuilds them from
+        # the parsed rows, and users' documents are not parsed again.
+        self._frames_stamp = dict(self._stamp, code=_code_digest(FRAMING_MODULES))
         key = hashlib.blake2b(json.dumps([self._stamp["paths"], self._stamp["cwd"], self._stamp["options"]]).encode(), digest_size=10)
         self.path = self.directory / f"{key.hexdigest()}.arrow"
 
@@ -301,7 +304,7 @@ class ParseCache:
             except (OSError, pa.ArrowException, ValueError, KeyError, TypeError):
                 return None
             expected = pa.schema([(column, _ARROW_TYPES[dtype]) for column, dtype in dtypes.items()])
-            if meta != dict(self._stamp, token=token, frame=name) or not table.schema.remove_metadata().equals(expected):
+            if meta != dict(self._frames_stamp, token=token, frame=name) or not table.schema.remove_metadata().equals(expected):
                 return None
             frames[name] = schema.arrow_frame({column: table[column] for column in dtypes}, dtypes)
         return frames
@@ -311,7 +314,7 @@ class ParseCache:
         for name, dtypes in FRAME_DTYPES.items():
             frame = frames[name]
             columns = {column: pa.array(frame[column], from_pandas=True).cast(_ARROW_TYPES[dtype]) for column, dtype in dtypes.items()}
-            meta = dict(self._stamp, token=token, frame=name)
+            meta = dict(self._frames_stamp, token=token, frame=name)
             table = pa.table(columns).replace_schema_metadata({_META_KEY: json.dumps(meta).encode()})
             if self._replace(self._frame_path(name), lambda out, table=table: _write_checked(out, table)):
                 return
@@ -382,23 +385,28 @@ def _listing_json(listing: Listing) -> dict:
     return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted")}
 
 
-@functools.cache
-def _code_digest() -> str:
-    """A digest of the code and libraries that decide what a file parses to and the saved frames.
+# What a file parses to is decided by the read stage; the saved frames also by the frames stage.
+PARSING_MODULES = ("read.parse", "store.cache")
+FRAMING_MODULES = (*PARSING_MODULES, "frames.corpus", "frames.flatten")
 
-    The code is every module the loading modules import, directly or not, read from their
-    imports: a change to the dashboard or the report keeps users' caches.
+
+@functools.cache
+def _code_digest(start: tuple[str, ...]) -> str:
+    """A digest of the modules `start` runs (their imports, transitively) and the libraries they use.
+
+    The modules are read from their imports: a change to the dashboard or the report keeps users'
+    caches, and a change to the whole-corpus step keeps their parsed rows.
     """
     digest = hashlib.blake2b(digest_size=16)
-    for source in sorted(_loading_modules()):
+    for source in sorted(_loading_modules(start)):
         digest.update(source.read_bytes())
     versions = (yaml.__version__, getattr(yaml_rs, "__version__", None), ftfy.__version__, pd.__version__, pa.__version__, sys.version)
     digest.update(repr(versions).encode())
     return digest.hexdigest()
 
 
-def _loading_modules(start: tuple[str, ...] = ("frames.corpus", "store.cache", "read.parse", "frames.flatten")) -> set[Path]:
-    """The package's modules that loading a corpus runs: `start` and what they import, transitively."""
+def _loading_modules(start: tuple[str, ...]) -> set[Path]:
+    """The package's modules `start` names (dotted, below `analytics`) and what they import, transitively."""
     package = Path(__file__).parents[1]
     found: set[Path] = set()
     todo = [_module_file(package, name) for name in start]

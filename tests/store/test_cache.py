@@ -363,11 +363,27 @@ def test_saved_frames_are_only_a_shortcut_when_they_cannot_be_written(tmp_path, 
 
 def test_the_cache_stamp_covers_the_loading_code_only():
     """Editing the report or the dashboard keeps users' caches; editing validation does not."""
-    from analytics.store.cache import _loading_modules
+    parsing = {path.name for path in cache_module._loading_modules(cache_module.PARSING_MODULES)}
+    framing = {path.name for path in cache_module._loading_modules(cache_module.FRAMING_MODULES)}
+    assert {"parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "urls.py", "schema.py", "cache.py"} <= parsing
+    assert not parsing & {"corpus.py", "flatten.py"}
+    assert parsing | {"corpus.py", "flatten.py", "file_stats.py"} <= framing
+    assert not framing & {"report.py", "metrics.py", "views.py", "charts.py", "cli.py"}
 
-    names = {path.name for path in _loading_modules()}
-    assert {"corpus.py", "parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "flatten.py", "urls.py", "schema.py"} <= names
-    assert not names & {"report.py", "metrics.py", "views.py", "charts.py", "cli.py"}
+
+@pytest.mark.parametrize(("changed", "parses", "rebuilds_frames"), [("FRAMING", False, True), ("PARSING", True, True)])
+def test_a_change_to_the_frames_code_keeps_the_parsed_rows(tmp_path, monkeypatch, parsed_paths, corpus_steps, changed, parses, rebuilds_frames):
+    root = corpus_folder(tmp_path / "data")
+    cold = load_corpus(root, cache=False)
+    load_corpus(root, cache=tmp_path / "cache")
+    real = cache_module._code_digest
+    edited = getattr(cache_module, f"{changed}_MODULES")
+    monkeypatch.setattr(cache_module, "_code_digest", lambda start: real(start) + ("-edited" if start == edited else ""))
+    parsed_paths.clear()
+    corpus_steps.clear()
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    assert (len(parsed_paths) == 10, corpus_steps == [1]) == (parses, rebuilds_frames)
+    assert_frame_equal(warm.articles, cold.articles)
 
 
 def test_the_listing_is_trusted_until_a_folder_changes_and_never_with_links(tmp_path):
