@@ -171,8 +171,10 @@ def _walk(root: str, walked: _Walked) -> list[_Listed]:
         folder = stack.pop()
         try:
             info = os.stat(folder)
-        except OSError:
+        except OSError:  # listed by its parent but cannot be looked at: reading it reports why
             walked.vouch = False
+            parent, name = os.path.split(folder)
+            listed.append(_Listed(parent, [name], real=os.path.realpath(parent), unreadable=True))
             continue
         if (info.st_dev, info.st_ino) in visited:  # a symlink loop or a second link
             continue
