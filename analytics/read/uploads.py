@@ -45,6 +45,20 @@ class Extraction:
     files: int = 0
     bytes: int = 0
 
+    def refuse(self, path: str, message: str) -> None:
+        """Note one refused upload or entry under a name no other refusal has.
+
+        Each refusal is one file seen and skipped; two uploads called `big.md` are two files,
+        so the second is named `big.md (2)` rather than folded into the first.
+        """
+        shown = base = _display(path)
+        taken = {problem.path for problem in self.problems}
+        number = 1
+        while shown in taken:
+            number += 1
+            shown = f"{base} ({number})"
+        self.problems.append(Problem(shown, ERROR, message))
+
 
 def extract_uploads(
     uploads: Iterable[tuple[str, bytes]], options: LoadOptions = LoadOptions(), *, parent: str | os.PathLike[str] | None = None
@@ -58,7 +72,7 @@ def extract_uploads(
     for name, data in uploads:
         if len(data) > options.max_upload_bytes:
             limit = _size(options.max_upload_bytes)
-            result.problems.append(_refused(name, f"upload is {_size(len(data))}, larger than the {limit} limit; not unpacked"))
+            result.refuse(name, f"upload is {_size(len(data))}, larger than the {limit} limit; not unpacked")
         elif name.lower().endswith(".zip"):
             _extract_archive(name, data, result, options)
         else:
@@ -73,18 +87,18 @@ def _write_upload(name: str, data: bytes, result: Extraction, options: LoadOptio
     if reason is None:
         _count(result, len(data))
     else:
-        result.problems.append(_refused(name, reason))
+        result.refuse(name, reason)
 
 
 def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOptions) -> None:
     # Counting entry signatures first keeps zipfile from building millions of entries in memory.
     if data.count(_CENTRAL_ENTRY) > options.max_archive_files:
-        result.problems.append(_refused(name, f"archive holds more than {options.max_archive_files:,} files; not unpacked"))
+        result.refuse(name, f"archive holds more than {options.max_archive_files:,} files; not unpacked")
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
-        result.problems.append(_refused(name, f"not a readable .zip archive ({error}); not unpacked"))
+        result.refuse(name, f"not a readable .zip archive ({error}); not unpacked")
         return
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
@@ -92,13 +106,13 @@ def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOp
         if len(entries) + result.files > options.max_archive_files or declared + result.bytes > options.max_archive_bytes:
             limits = f"{options.max_archive_files:,} files, {_size(options.max_archive_bytes)}"
             reason = f"archive would unpack to {len(entries):,} files and {_size(declared)}, past the limits ({limits}); not unpacked"
-            result.problems.append(_refused(name, reason))
+            result.refuse(name, reason)
             return
         target = _subfolder(result.folder, name)
         for info in entries:
             reason = _extract_entry(archive, info, target, result, options)
             if reason is not None:
-                result.problems.append(_refused(f"{name}/{_display(info.filename)}", reason))
+                result.refuse(f"{name}/{info.filename}", reason)
 
 
 def _extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, result: Extraction, options: LoadOptions) -> str | None:
@@ -199,10 +213,6 @@ def _subfolder(root: Path, archive_name: str) -> Path:
 def _count(result: Extraction, size: int) -> None:
     result.files += 1
     result.bytes += size
-
-
-def _refused(path: str, message: str) -> Problem:
-    return Problem(_display(path), ERROR, message)
 
 
 def _display(name: str, limit: int = 200) -> str:
