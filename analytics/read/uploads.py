@@ -12,6 +12,7 @@ import io
 import os
 import re
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -28,6 +29,7 @@ _MAX_DEPTH = 32
 _MAX_NAME_BYTES = 255
 _CHUNK = 64 * 1024
 _CENTRAL_ENTRY = b"PK\x01\x02"
+_ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -91,8 +93,10 @@ def _write_upload(name: str, data: bytes, result: Extraction, options: LoadOptio
 
 
 def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOptions) -> None:
-    # Counting entry signatures first keeps zipfile from building millions of entries in memory.
-    if data.count(_CENTRAL_ENTRY) > options.max_archive_files:
+    # Counting the central directory's entries first keeps zipfile from building millions of
+    # entries in memory; only that directory is counted, so a document or an inner archive
+    # holding the same bytes does not make its archive look larger than it is.
+    if _entry_count(data) > options.max_archive_files:
         result.refuse(name, f"archive holds more than {options.max_archive_files:,} files; not unpacked")
         return
     try:
@@ -115,11 +119,27 @@ def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOp
                 result.refuse(f"{name}/{info.filename}", reason)
 
 
+def _entry_count(data: bytes) -> int:
+    """At most how many entries zipfile will read from the archive's central directory (0: no directory found)."""
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # the record zipfile itself starts from
+    except (OSError, ValueError, struct.error):
+        return 0
+    if end is None:
+        return 0
+    stop = end[zipfile._ECD_LOCATION]
+    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+        stop -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+    return data.count(_CENTRAL_ENTRY, max(0, stop - end[zipfile._ECD_SIZE]), max(0, stop))
+
+
 def _extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, result: Extraction, options: LoadOptions) -> str | None:
     """Unpack one archive entry below `target`, or say why it was refused."""
     parts, reason = _safe_parts(info.filename)
     if reason is not None:
         return reason
+    if parts[-1].lower().endswith(_ARCHIVE_SUFFIXES):
+        return "entry is itself an archive; archives inside archives are not unpacked (upload it on its own)"
     if stat.S_ISLNK(info.external_attr >> 16):
         return "entry is a symbolic link; links are not unpacked"
     if info.flag_bits & 0x1:
