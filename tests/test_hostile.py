@@ -227,6 +227,8 @@ VALUES = [
          WARNED, "no publication date", {s.QUALITY: pd.NA, s.PUBLISHED_AT: pd.NaT, s.N_TOPICS: 0}),
     Case("html-title.md", doc("html", title="<script>alert(1)</script>", provider={"name": "<img src=x onerror=alert(1)>", "domain": "x.test"}),
          LOADED, values={s.TITLE: "<script>alert(1)</script>", s.PROVIDER_NAME: "<img src=x onerror=alert(1)>"}),
+    Case("duplicate-keys.md", raw("dup-keys", "quality: 10\ntitle: Later title\nquality: 20"), WARNED,
+         "field 'title' is written twice (lines 2 and 7); the last value is kept", {s.TITLE: "Later title", s.QUALITY: 20.0}),
     Case("formula-title.md", doc("formula", title='=HYPERLINK("http://evil.test","x")'), LOADED,
          values={s.TITLE: '=HYPERLINK("http://evil.test","x")'}),
 ]
