@@ -22,6 +22,7 @@ from analytics.present.report import COMPARE_CHOICES, report_html, report_name
 from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
 from analytics.read.arrow_memory import choose_allocator
+from analytics.read.names import shown_name
 from analytics.store.cache import cache_usage, clear_cache, default_cache_dir
 
 
@@ -154,7 +155,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     written = generate_corpus(args.out_dir, args.docs, seed=args.seed, body_paragraphs=body)
     if args.odd_files:
         written += write_odd_documents(Path(args.out_dir) / "odd") + [write_annotations(args.out_dir)]
-    print(f"wrote {len(written)} files under {args.out_dir}")
+    print(f"wrote {len(written)} files under {shown_name(args.out_dir)}")
     return 0
 
 
@@ -171,7 +172,7 @@ def _run_export(args: argparse.Namespace) -> int:
         path.write_bytes(result.data)
         if not args.no_sidecar:
             path.with_suffix(".provenance.json").write_text(result.sidecar_json(path.name), encoding="utf-8")
-        print(f"wrote {plural(result.rows, 'row')} to {path}", file=sys.stderr)
+        print(f"wrote {plural(result.rows, 'row')} to {shown_name(str(path))}", file=sys.stderr)
     if not result.complete:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
     _note_problems(corpus)
@@ -185,7 +186,7 @@ def _run_report(args: argparse.Namespace) -> int:
     outlets = _resolved(resolve_providers, corpus.articles, args.compare_outlets)
     html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
     path.write_text(html, encoding="utf-8")
-    print(f"wrote the report to {path}")
+    print(f"wrote the report to {shown_name(str(path))}")
     _note_problems(corpus)
     return 0
 
@@ -223,5 +224,6 @@ def describe(corpus: Corpus) -> str:
             f"{articles[s.PROVIDER_DOMAIN].nunique()} outlets, {corpus.topics[s.TOPIC].nunique()} topics, {span}"
         )
     for problem in corpus.problems.itertuples(index=False):
-        lines.append(f"{getattr(problem, s.SEVERITY):9} {getattr(problem, s.PATH)}: {getattr(problem, s.MESSAGE)}")
+        # Names and messages come from the files: escaped, so a line break in a name cannot fake a line.
+        lines.append(f"{getattr(problem, s.SEVERITY):9} {shown_name(getattr(problem, s.PATH))}: {shown_name(getattr(problem, s.MESSAGE))}")
     return "\n".join(lines)

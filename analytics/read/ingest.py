@@ -14,6 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analytics.read.names import is_utf8
 from analytics.read.safe_yaml import FrontMatterError, load_yaml
 from analytics.schema import DOCUMENT_SUFFIXES, ERROR, WARNING, LoadOptions
 
@@ -67,6 +68,8 @@ class Discovery:
     # link was met (its target can change unseen) or a folder could not be checked.
     folders: dict[str, list[int]] = field(default_factory=dict)
     vouch: bool = True
+    # Paths that are not valid UTF-8: no table can hold them, so they are reported, not read.
+    refused: list[str] = field(default_factory=list)
 
 
 def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
@@ -79,6 +82,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     """
     documents: list[str] = []
     ignored: list[str] = []
+    refused: list[str] = []
     seen: set[str] = set()
     walked = _Walked()
     for raw in paths:
@@ -102,18 +106,21 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
                     if identity not in seen:
                         seen.add(identity)
                         names.append(name)
+            if not is_utf8(prefix + "\n".join(names)):
+                refused.extend(prefix + name for name in names if not is_utf8(prefix + name))
+                names = [name for name in names if is_utf8(prefix + name)]
             if folder.unreadable:
                 documents.extend(prefix + name for name in names)
                 continue
             matched = _document_names(names, folder.passed)
-            if len(matched) == len(folder.names) and folder.identities_are_paths():
+            if len(matched) == len(folder.names) == len(names) and folder.identities_are_paths():
                 documents.extend(identities)  # every entry a document, named as it resolves: built once
             else:
                 documents.extend(prefix + name for name in matched)
             if len(matched) < len(names):
                 chosen = set(matched)
                 ignored.extend(prefix + name for name in names if name not in chosen)
-    return Discovery(documents, ignored, walked.folders, walked.vouch)
+    return Discovery(documents, ignored, walked.folders, walked.vouch, refused)
 
 
 def _document_names(names: list[str], passed: set[str]) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analytics.read.ingest import Problem
+from analytics.read.names import shown_name
 from analytics.schema import ERROR, LoadOptions
 
 # Entries smaller than this cannot hurt, however well they compress (a page of spaces does).
@@ -53,7 +54,7 @@ class Extraction:
         Each refusal is one file seen and skipped; two uploads called `big.md` are two files,
         so the second is named `big.md (2)` rather than folded into the first.
         """
-        shown = base = _display(path)
+        shown = base = shown_name(path)
         taken = {problem.path for problem in self.problems}
         number = 1
         while shown in taken:
@@ -233,12 +234,6 @@ def _subfolder(root: Path, archive_name: str) -> Path:
 def _count(result: Extraction, size: int) -> None:
     result.files += 1
     result.bytes += size
-
-
-def _display(name: str, limit: int = 200) -> str:
-    """A name safe to show: control characters escaped, very long names shortened."""
-    text = _UNSAFE_CHARS.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _size(size: int) -> str:

@@ -33,7 +33,7 @@ import time
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -116,6 +116,7 @@ class Listing:
     folders: dict[str, list[int]]
     roots: list[list[int]]
     trusted: bool  # False when the folders cannot vouch for the listing (symlinks, racy times)
+    refused: list[str] = field(default_factory=list)  # paths that are not valid UTF-8, reported unread
 
     def still_current(self, paths: tuple[str, ...]) -> bool:
         """Whether listing the folders again would give the same files (no folder changed).
@@ -140,6 +141,7 @@ def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Li
         folders=found.folders if trusted else {},
         roots=[_root_identity(p) for p in paths] if watch else [],
         trusted=trusted,
+        refused=found.refused,
     )
 
 
@@ -379,7 +381,7 @@ def _read_checked(path: Path) -> pa.Buffer:
 def _listing_json(listing: Listing) -> dict:
     # Not `asdict`, which deep-copies every path; the documents are the table's paths, row by row:
     # stored once, not twice.
-    return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted")}
+    return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted", "refused")}
 
 
 @functools.cache
