@@ -119,3 +119,15 @@ def test_changes_view_respects_the_minimum_count(monkeypatch):
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception
+
+
+def test_dates_at_the_edges_of_the_calendar_do_not_stop_the_page(tmp_path, monkeypatch):
+    from conftest import document_text
+
+    for n in range(1, 4):
+        (tmp_path / f"n{n}.md").write_text(document_text(article(n)))
+    for index, when in enumerate(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]):
+        (tmp_path / f"edge{index}.md").write_text(document_text(article(9 + index, publishedDateTime=when)))
+    app = run_app(tmp_path, monkeypatch)
+    assert not app.exception, app.exception
+    assert kpi(app, "Articles") == "5"
