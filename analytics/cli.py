@@ -31,7 +31,7 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is 0 when it ran, 2 for unusable arguments."""
+    """Run one command; the exit code is 0 when it ran, 2 for unusable arguments, 130 when interrupted."""
     parser = _parser()
     args = parser.parse_args(argv)
     choose_allocator()  # this program's own choice; the library leaves the allocator alone
@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback, and the shell's usual status
+        print(("\n" if sys.stderr.isatty() else "") + "interrupted", file=sys.stderr)  # after a progress line, a line of its own
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
