@@ -9,8 +9,12 @@ import re
 # `www.`), emphasis, code, HTML, math (`$`), and Streamlit's `:color[…]` directives.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# GitHub-style Markdown also links bare addresses (`https://…`, `www.…`, `name@host`) after
+# escapes are undone, so a word joiner (invisible) goes where each of them would start.
+_BARE_LINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """`text` as Markdown that renders as exactly these characters, on one line."""
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    return _PUNCTUATION.sub(r"\\\1", _BARE_LINK.sub(_JOINER, _LINE_BREAKS.sub(" ", str(text))))
