@@ -165,8 +165,9 @@ class _Walked:
 def _walk(root: str, walked: _Walked) -> list[_Listed]:
     """The entries under `root`, folders depth first, each in name order.
 
-    Hidden folders, and links to folders outside `root` (a link to `/` would walk the whole
-    disk), are passed over and listed as entries of their parent; a folder that cannot be
+    Hidden folders, and links to anything outside `root` (a link to `/` would walk the whole
+    disk, one to `/etc/passwd` would read it), are passed over and listed as entries of their
+    parent, to be ignored; a folder that cannot be
     listed is listed itself, so that reading it reports why. Each folder's fingerprint,
     taken before it is listed, goes into `walked.folders`.
     """
@@ -202,6 +203,9 @@ def _walk(root: str, walked: _Walked) -> list[_Listed]:
         except OSError:  # a link whose target cannot be checked is not a folder
             folders = {entry.name: entry.path for entry in entries if _is_folder(entry)}
         passed = {name for name, path in folders.items() if name.startswith(".") or (name in links and not _inside(os.path.realpath(path), base))}
+        # One rule for every link: one that leads outside the loaded folder is not followed,
+        # whether to a folder (a link to `/` would walk the whole disk) or to a file (`/etc/passwd`).
+        passed |= {name for name in links if name not in folders and not _inside(os.path.realpath(os.path.join(folder, name)), base)}
         files = [entry.name for entry in entries if entry.name not in folders] if folders else [entry.name for entry in entries]
         files.sort()  # names, not entries: a list of strings sorts several times faster
         listed.append(_Listed(folder, sorted(passed) + files, links, real, passed=passed))
