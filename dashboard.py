@@ -25,7 +25,7 @@ from analytics.present import views as vw
 from analytics.present.export import csv_bytes, provenance_of
 from analytics.present.plain_text import plain
 from analytics.present.report import report_html, report_name
-from analytics.present.report_format import plural
+from analytics.present.report_format import inert_labels, plural
 from analytics.read.arrow_memory import choose_allocator
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
@@ -104,6 +104,7 @@ class Page:
         """Each (frame, figure) with its download; returns the points clicked on the selectable ones."""
         clicked = {}
         for name, (frame, figure) in panels.items():
+            figure = figure if figure is None else inert_labels(figure)  # names from documents stay text
             if figure is None:
                 table(frame)
             elif name in selectable:

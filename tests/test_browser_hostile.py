@@ -58,16 +58,13 @@ def server(tmp_path_factory):
         process.wait(timeout=20)
 
 
-HTML_IN_CHARTS = pytest.mark.xfail(strict=True, reason="plotly draws <a href> written in an outlet or topic name as a live link; not yet neutralised")
-
-
 @pytest.mark.parametrize(
     ("case", "query", "waits_for", "shown"),
     [
         ("data", {"data": LURE}, "[data-testid=stAlert]", "Your session expired"),
         ("search", {"q": LURE}, "[data-testid=stCaptionContainer]", "Your session expired"),
         ("markdown-documents", {"data": "MARKDOWN"}, ".js-plotly-plot .main-svg", "Your session expired"),
-        pytest.param("html-documents", {}, ".js-plotly-plot .main-svg", "click", marks=HTML_IN_CHARTS),
+        ("html-documents", {}, ".js-plotly-plot .main-svg", "click"),
     ],
     ids=lambda value: value if isinstance(value, str) and value.islower() else None,
 )
