@@ -166,3 +166,14 @@ def test_text_from_a_link_is_shown_as_text_not_markdown(monkeypatch):
     app = run_app(SAMPLE, monkeypatch, q=LURE)
     caption = next(c.value for c in app.caption if "articles from" in c.value)
     assert "search\\: “\\[Your session expired" in caption and "](" not in caption
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "good.md").write_text(document_text(article(1)))
+    with open(os.fsencode(tmp_path) + b"/bad\xff.md", "w") as file:
+        file.write(document_text(article(2)))
+    app = run_app(tmp_path, monkeypatch)
+    assert not app.exception, app.exception
+    assert kpi(app, "Articles") == "1" and kpi(app, "Files seen") == "2"

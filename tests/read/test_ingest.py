@@ -238,14 +238,15 @@ def test_a_subfolder_that_cannot_be_entered_is_reported_not_lost(open_tmp):
     assert errors == {str(folder / "shut" / name): "file could not be read: Permission denied" for name in ("a.md", "inner")}
 
 
-def test_an_entry_that_cannot_be_looked_at_is_listed_for_reading_to_report(tmp_path, monkeypatch):
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(36, "File name too long")], ids=["denied", "too-long"])
+def test_an_entry_that_cannot_be_looked_at_is_listed_for_reading_to_report(tmp_path, monkeypatch, error):
     (tmp_path / "gone").mkdir()
     (tmp_path / "ok.md").write_text(document_text(article(1)))
     real_stat = os.stat
 
     def stat(path, *args, **kwargs):
         if os.fspath(path).endswith("gone"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
+            raise error
         return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "stat", stat)
