@@ -20,10 +20,12 @@ from analytics.measure import metrics as m
 from analytics.measure.filters import Filters
 from analytics.present import charts
 from analytics.present import controls as ct
+from analytics.present import data_roots as dr
 from analytics.present import views as vw
 from analytics.present.export import csv_bytes, provenance_of
+from analytics.present.plain_text import plain
 from analytics.present.report import report_html, report_name
-from analytics.present.report_format import plural
+from analytics.present.report_format import inert_labels, plural
 from analytics.read.arrow_memory import choose_allocator
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
@@ -102,6 +104,7 @@ class Page:
         """Each (frame, figure) with its download; returns the points clicked on the selectable ones."""
         clicked = {}
         for name, (frame, figure) in panels.items():
+            figure = figure if figure is None else inert_labels(figure)  # names from documents stay text
             if figure is None:
                 table(frame)
             elif name in selectable:
@@ -124,7 +127,7 @@ def table(frame: pd.DataFrame, **kwargs) -> None:
 
 def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
     """The articles behind a selected bar or point."""
-    st.markdown(f"**{plural(len(rows), 'article')} behind {what}**")
+    st.markdown(f"**{plural(len(rows), 'article')} behind {plain(what)}**")
     table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
@@ -258,19 +261,25 @@ def main() -> None:
     choose_allocator()  # this program's own choice; the library leaves the allocator alone
     st.set_page_config(page_title="News Coverage Analytics", page_icon="📰", layout="wide")
     st.title("News Coverage Analytics")
-    path = st.sidebar.text_input("Data folder", ct.data_folder(sys.argv[1:], os.environ, str(DEFAULT_DATA)), key="data", bind=URL)
-    uploads = st.sidebar.file_uploader("…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads")
+    started = ct.data_folder(sys.argv[1:], os.environ, str(DEFAULT_DATA))
+    path = st.sidebar.text_input("Data folder", started, key="data", bind=URL)
+    uploads = None
+    if dr.uploads_allowed(sys.argv[1:], os.environ):
+        uploads = st.sidebar.file_uploader("…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads")
     if uploads:
         path = plural(len(uploads), "uploaded file")
         ws = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
+    elif refused := dr.refusal(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
+        st.error(plain(refused))  # text from the URL: shown as text, never as Markdown
+        return
     elif not Path(path).exists():
-        st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")
+        st.error(plain(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."))
         return
     else:
         ws = load(path, folder_fingerprint(path))
     corpus = ws.corpus
     if corpus.articles.empty:
-        st.warning(f"No articles were loaded from {path}. Below is what was found.")
+        st.warning(plain(f"No articles were loaded from {path}. Below is what was found."))
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
     offer = ct.choices(corpus)
@@ -280,7 +289,7 @@ def main() -> None:
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
     p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
-    st.caption(vw.header_caption(p.sel, path))
+    st.caption(plain(vw.header_caption(p.sel, path)))
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):
         with tab:

@@ -22,6 +22,7 @@ from analytics.present.report import COMPARE_CHOICES, report_html, report_name
 from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
 from analytics.read.arrow_memory import choose_allocator
+from analytics.read.names import shown_name
 from analytics.store.cache import cache_usage, clear_cache, default_cache_dir
 
 
@@ -30,7 +31,7 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is 0 when it ran, 2 for unusable arguments."""
+    """Run one command; the exit code is 0 when it ran, 2 for unusable arguments, 130 when interrupted."""
     parser = _parser()
     args = parser.parse_args(argv)
     choose_allocator()  # this program's own choice; the library leaves the allocator alone
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback, and the shell's usual status
+        print(("\n" if sys.stderr.isatty() else "") + "interrupted", file=sys.stderr)  # after a progress line, a line of its own
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,7 +158,7 @@ def _run_generate(args: argparse.Namespace) -> int:
     written = generate_corpus(args.out_dir, args.docs, seed=args.seed, body_paragraphs=body)
     if args.odd_files:
         written += write_odd_documents(Path(args.out_dir) / "odd") + [write_annotations(args.out_dir)]
-    print(f"wrote {len(written)} files under {args.out_dir}")
+    print(f"wrote {len(written)} files under {shown_name(args.out_dir)}")
     return 0
 
 
@@ -171,7 +175,7 @@ def _run_export(args: argparse.Namespace) -> int:
         path.write_bytes(result.data)
         if not args.no_sidecar:
             path.with_suffix(".provenance.json").write_text(result.sidecar_json(path.name), encoding="utf-8")
-        print(f"wrote {plural(result.rows, 'row')} to {path}", file=sys.stderr)
+        print(f"wrote {plural(result.rows, 'row')} to {shown_name(str(path))}", file=sys.stderr)
     if not result.complete:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
     _note_problems(corpus)
@@ -185,7 +189,7 @@ def _run_report(args: argparse.Namespace) -> int:
     outlets = _resolved(resolve_providers, corpus.articles, args.compare_outlets)
     html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
     path.write_text(html, encoding="utf-8")
-    print(f"wrote the report to {path}")
+    print(f"wrote the report to {shown_name(str(path))}")
     _note_problems(corpus)
     return 0
 
@@ -223,5 +227,6 @@ def describe(corpus: Corpus) -> str:
             f"{articles[s.PROVIDER_DOMAIN].nunique()} outlets, {corpus.topics[s.TOPIC].nunique()} topics, {span}"
         )
     for problem in corpus.problems.itertuples(index=False):
-        lines.append(f"{getattr(problem, s.SEVERITY):9} {getattr(problem, s.PATH)}: {getattr(problem, s.MESSAGE)}")
+        # Names and messages come from the files: escaped, so a line break in a name cannot fake a line.
+        lines.append(f"{getattr(problem, s.SEVERITY):9} {shown_name(getattr(problem, s.PATH))}: {shown_name(getattr(problem, s.MESSAGE))}")
     return "\n".join(lines)

@@ -59,3 +59,30 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+def as_unprivileged(command: list[str]) -> list[str]:
+    """`command` run without root's power to read any file (permission tests mean nothing to root)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv is missing: permissions cannot be tested")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", *command]
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder any user can enter (tmp_path is root's own when tests run as root)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="news-open-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder)

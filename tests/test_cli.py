@@ -1,9 +1,12 @@
 import json
+import os
 import subprocess
 import sys
 
 import pytest
-from conftest import REAL_CORPUS, article
+from pathlib import Path
+
+from conftest import REAL_CORPUS, article, document_text
 
 from analytics.cli import main
 
@@ -170,3 +173,35 @@ def test_no_cache_neither_reads_nor_writes_the_cache(write, tmp_path, monkeypatc
     assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1
     assert main(["cache"]) == 0 and "1 cached corpora" in capsys.readouterr().out
     assert main(["cache", "--clear"]) == 0 and "removed 1 cache files" in capsys.readouterr().out
+
+
+def test_a_name_with_a_line_break_cannot_fake_a_line_of_output(tmp_path, capsys):
+    fake = "x.md: ok\n9 files seen: 9 loaded, 0 skipped, 0 duplicates, 0 ignored\nerror     y.md"
+    (tmp_path / fake).write_text("no front matter\n")
+    assert main(["load", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("1 files seen: 0 loaded, 1 skipped")
+    assert lines[1] == f"error     {tmp_path}/x.md: ok\\x0a9 files seen: 9 loaded, 0 skipped, 0 duplicates, 0 ignored\\x0aerror     y.md: " \
+        "no YAML front matter: line 1 of the file must be '---'"
+
+
+def test_a_name_that_is_not_utf8_is_reported_by_the_library_the_cli_and_its_exports(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "good.md").write_text(document_text(article(1)))
+    (Path(os.fsdecode(bytes(folder) + b"/bad\xff.md"))).write_text(document_text(article(2)))
+    shown = f"{folder}/bad\\xff.md"
+    for cache in ([], ["--no-cache"]):
+        done = subprocess.run([sys.executable, "-m", "analytics", "load", str(folder), "--json", "--quiet", *cache],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        summary = json.loads(done.stdout)
+        assert (summary["files_seen"], summary["loaded"], summary["skipped"]) == (2, 1, 1)
+        assert [row["path"] for row in summary["problems"]] == [shown]
+        assert "file name is not valid UTF-8" in summary["problems"][0]["message"]
+    for table in ("problems", "articles"):
+        done = subprocess.run([sys.executable, "-m", "analytics", "export", str(folder), "--table", table],
+                              capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert shown.encode() in subprocess.run([sys.executable, "-m", "analytics", "export", str(folder), "--table", "problems"],
+                                            capture_output=True, timeout=120).stdout

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import article
+from conftest import article, document_text
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
@@ -20,8 +20,8 @@ def sample():
     return load_corpus(SAMPLE)
 
 
-def run_app(data: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("NEWS_ANALYTICS_DATA", str(data))
+def run_app(started: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("NEWS_ANALYTICS_DATA", str(started))
     app = AppTest.from_file(APP, default_timeout=120)
     for key, value in params.items():
         app.query_params[key] = value
@@ -119,3 +119,61 @@ def test_changes_view_respects_the_minimum_count(monkeypatch):
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception
+
+
+def test_dates_at_the_edges_of_the_calendar_do_not_stop_the_page(tmp_path, monkeypatch):
+    from conftest import document_text
+
+    for n in range(1, 4):
+        (tmp_path / f"n{n}.md").write_text(document_text(article(n)))
+    for index, when in enumerate(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]):
+        (tmp_path / f"edge{index}.md").write_text(document_text(article(9 + index, publishedDateTime=when)))
+    app = run_app(tmp_path, monkeypatch)
+    assert not app.exception, app.exception
+    assert kpi(app, "Articles") == "5"
+
+
+LURE = "[Your session expired: sign in again](https://evil.example/login) ![t](https://evil.example/pixel.png)"
+
+
+def test_a_folder_outside_the_data_roots_is_refused(tmp_path, monkeypatch):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    for folder in (root, outside):
+        folder.mkdir()
+        (folder / "a.md").write_text(document_text(article(1)))
+    (root / "link").symlink_to(outside)  # a link inside a root that leads out of it
+    monkeypatch.delenv("NEWS_ANALYTICS_DATA_ROOTS", raising=False)
+    for asked in (str(outside), str(root / "link"), str(root / ".." / "outside"), "/etc"):
+        app = run_app(root, monkeypatch, data=asked)
+        assert not app.exception
+        assert [e.value for e in app.error] and "outside the folders this dashboard may read" in app.error[0].value, asked
+        assert not app.metric
+    assert not run_app(root, monkeypatch, data=str(SAMPLE)).error  # the sample data is always a root
+    monkeypatch.setenv("NEWS_ANALYTICS_DATA_ROOTS", str(outside))
+    app = run_app(root, monkeypatch, data=str(outside))
+    assert not app.error and kpi(app, "Articles") == "1"
+
+
+def test_uploads_can_be_turned_off(monkeypatch):
+    assert run_app(SAMPLE, monkeypatch).get("file_uploader")
+    monkeypatch.setenv("NEWS_ANALYTICS_UPLOADS", "off")
+    assert not run_app(SAMPLE, monkeypatch).get("file_uploader")
+
+
+def test_text_from_a_link_is_shown_as_text_not_markdown(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch, data=LURE)
+    assert app.error[0].value.startswith("The folder \\'\\[Your session expired\\: sign in again\\]\\(https\\:")
+    app = run_app(SAMPLE, monkeypatch, q=LURE)
+    caption = next(c.value for c in app.caption if "articles from" in c.value)
+    assert "search\\: “\\[Your session expired" in caption and "](" not in caption
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "good.md").write_text(document_text(article(1)))
+    with open(os.fsencode(tmp_path) + b"/bad\xff.md", "w") as file:
+        file.write(document_text(article(2)))
+    app = run_app(tmp_path, monkeypatch)
+    assert not app.exception, app.exception
+    assert kpi(app, "Articles") == "1" and kpi(app, "Files seen") == "2"

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from analytics import load_corpus
 from analytics import schema as s
 from analytics.read import ingest
+from analytics.read.names import is_utf8, shown_name
 from analytics.read.ingest import (
     RawDocument,
     decode_bytes,
@@ -227,6 +228,8 @@ VALUES = [
          WARNED, "no publication date", {s.QUALITY: pd.NA, s.PUBLISHED_AT: pd.NaT, s.N_TOPICS: 0}),
     Case("html-title.md", doc("html", title="<script>alert(1)</script>", provider={"name": "<img src=x onerror=alert(1)>", "domain": "x.test"}),
          LOADED, values={s.TITLE: "<script>alert(1)</script>", s.PROVIDER_NAME: "<img src=x onerror=alert(1)>"}),
+    Case("duplicate-keys.md", raw("dup-keys", "quality: 10\ntitle: Later title\nquality: 20"), WARNED,
+         "field 'title' is written twice (lines 2 and 7); the last value is kept", {s.TITLE: "Later title", s.QUALITY: 20.0}),
     Case("formula-title.md", doc("formula", title='=HYPERLINK("http://evil.test","x")'), LOADED,
          values={s.TITLE: '=HYPERLINK("http://evil.test","x")'}),
 ]
@@ -236,7 +239,9 @@ FOLDERS = [
     Case("loop-b.md", symlink("loop-a.md"), SKIPPED, "Too many levels of symbolic links"),
     Case("dangling.md", symlink("missing-target.md"), SKIPPED, "symbolic link to a file that does not exist"),
     Case("fifo.md", os.mkfifo, SKIPPED, "is a named pipe"),
-    Case("zero.md", symlink("/dev/zero"), SKIPPED, "is a device"),
+    Case("zero.md", symlink("/dev/zero"), IGNORED),  # a link that leads outside the folder is not followed
+    Case("passwd.md", symlink("/etc/passwd"), IGNORED),
+    Case("outside-folder", symlink("/"), IGNORED),
     Case("locked.md", doc("locked"), SKIPPED, "Permission denied"),
     Case("vanishing.md", doc("vanishing"), SKIPPED, "no longer exists"),
     Case("locked-folder", lambda path: (path.mkdir(), (path / "inside.md").write_bytes(doc("inside"))), SKIPPED,
@@ -254,6 +259,37 @@ FOLDERS = [
     Case("photo.png", b"\x89PNG\r\n\x1a\n", IGNORED),
 ]
 
+def dated(slug: str, when: str) -> bytes:
+    return doc(slug, publishedDateTime=when)
+
+
+NAMES = [
+    Case("line\nbreak.md", doc("line-break"), LOADED),
+    Case("x.md: ok\n9 files seen: 9 loaded.md", doc("fake-summary"), LOADED),
+    Case("tab\tand\x1b[31mescape.md", doc("tab-escape"), LOADED),
+    Case("evil\u202egpj.md", doc("bidi"), LOADED),
+    Case("=HYPERLINK(1).md", doc("formula-name"), LOADED),
+    Case("n" * 252 + ".md", doc("longest-name"), LOADED),
+    Case(os.fsdecode(b"latin-1-caf\xe9.md"), doc("latin-name"), SKIPPED, "file name is not valid UTF-8"),
+    Case(os.fsdecode(b"\xff\xfe.md"), doc("bytes-name"), SKIPPED, "file name is not valid UTF-8"),
+    Case(os.fsdecode(b"ignored-\xff.csv"), b"a,b\n", SKIPPED, "file name is not valid UTF-8"),  # reported: its name cannot be shown as it is
+]
+
+DATES = [
+    Case("first-day.md", dated("first-day", "0001-01-01T00:00:00Z"), WARNED, "before 1990; kept", {s.PUBLISHED_AT: pd.Timestamp("0001-01-01", tz="UTC")}),
+    Case("year-1000.md", dated("year-1000", "1000-01-01T00:00:00Z"), WARNED, "before 1990; kept"),
+    Case("last-day.md", dated("last-day", "9999-12-31T23:59:59Z"), WARNED, "in the future; kept",
+         {s.PUBLISHED_AT: pd.Timestamp("9999-12-31T23:59:59", tz="UTC")}),
+    Case("past-the-end.md", dated("past-the-end", "10000-01-01T00:00:00Z"), WARNED, "not a date", {s.PUBLISHED_AT: pd.NaT}),
+]
+
+LINKS = [
+    Case("passwd-link.md", symlink("/etc/passwd"), IGNORED),
+    Case("root-link", symlink("/"), IGNORED),
+    Case("unsearchable", lambda path: (path.mkdir(), (path / "inside.md").write_bytes(doc("unsearchable"))), SKIPPED,
+         "could not be read: Permission denied"),
+]
+
 FOLDER_CASES = {
     "malformed": MALFORMED,
     "tags": TAGS,
@@ -261,6 +297,9 @@ FOLDER_CASES = {
     "encodings": ENCODINGS,
     "values": VALUES,
     "folders": FOLDERS,
+    "names": NAMES,
+    "dates": DATES,
+    "links": LINKS,
 }
 CONTROLS = {"control-1.md": article(1), "control-2.md": article(2, topics=["Health"])}
 
@@ -296,9 +335,17 @@ def load_hostile(folder: Path):
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):  # a folder listed by its parent that cannot be looked at (mode 644 parent)
+        if "unsearchable" in Path(os.fspath(path)).parts:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ingest, "open", open_file, raising=False)
         patch.setattr(os, "scandir", scandir)
+        patch.setattr(os, "stat", stat)
         return load_corpus(folder)
 
 
@@ -316,9 +363,14 @@ def loaded(tmp_path_factory) -> dict:
     return result
 
 
+def reported(path: Path | str) -> str:
+    """A path as the problems table names it: a name that is not UTF-8 is shown escaped."""
+    return str(path) if is_utf8(str(path)) else shown_name(str(path))
+
+
 def rows_for(corpus, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    articles = corpus.articles[corpus.articles[s.PATH] == str(path)]
-    problems = corpus.problems[corpus.problems[s.PATH] == str(path)]
+    articles = corpus.articles[corpus.articles[s.PATH] == reported(path)]
+    problems = corpus.problems[corpus.problems[s.PATH] == reported(path)]
     return articles, problems
 
 
@@ -357,7 +409,7 @@ def test_each_hostile_file_ends_as_stated(loaded, kind, case):
 def test_every_folder_accounts_for_every_file_and_keeps_the_controls(loaded, kind):
     folder, corpus, seconds = loaded[kind]
     assert corpus.files_seen == corpus.loaded + corpus.skipped + corpus.duplicates + corpus.ignored
-    entries = {str(folder / name) for name in [*CONTROLS, *(case.name for case in FOLDER_CASES[kind])]}
+    entries = {reported(folder / name) for name in [*CONTROLS, *(case.name for case in FOLDER_CASES[kind])]}
     assert corpus.files_seen == len(entries)
     loaded_paths = set(corpus.articles[s.PATH])
     error_paths = set(corpus.problems.loc[corpus.problems[s.SEVERITY] == s.ERROR, s.PATH])
@@ -372,6 +424,20 @@ def test_every_folder_accounts_for_every_file_and_keeps_the_controls(loaded, kin
     assert controls[s.PUBLISHED_AT].tolist() == [pd.Timestamp("2026-03-01T10:00Z"), pd.Timestamp("2026-03-02T10:00Z")]
     assert not set(corpus.problems[s.PATH]) & set(controls[s.PATH])
     assert seconds < 10, f"loading the {kind} fixtures took {seconds:.1f} s"
+
+
+@pytest.mark.parametrize("kind", list(FOLDER_CASES))
+def test_every_folder_can_be_reported_and_exported(loaded, kind):
+    """Whatever was loaded (dates at the edges of the calendar included), every view computes, and stays small."""
+    from analytics.measure.filters import Filters
+    from analytics.measure.metrics import MetricOptions
+    from analytics.present.export import TABLES, export_table
+    from analytics.present.report import report_html
+
+    _, corpus, _ = loaded[kind]
+    assert "</html>" in report_html(corpus, Filters())
+    for table in TABLES:
+        assert len(export_table(corpus, Filters(), table, MetricOptions(granularity="day"))) < 100_000, table
 
 
 def test_no_tag_ran_code(loaded):

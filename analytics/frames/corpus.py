@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from analytics import schema as s
 from analytics.frames.flatten import flatten_parsed
 from analytics.read.ingest import Problem
+from analytics.read.names import shown_name
 from analytics.read.parse import ProgressCallback, parse_file, parse_files
 from analytics.store.cache import (
     Cached,
@@ -118,6 +119,7 @@ def load_corpus(
         frames, more = _fresh_frames(store, previous, listing, reuse, parse, sources)
         notes = notes + more
     problems = frames["problems"]
+    notes = [_unnamed(path) for path in listing.refused] + notes
     return Corpus(
         articles=frames["articles"],
         topics=frames["topics"],
@@ -125,10 +127,15 @@ def load_corpus(
         images=frames["images"],
         problems=pd.concat([problems, problems_frame(notes)], ignore_index=True) if notes else problems,
         sources=sources,
-        files_seen=len(listing.documents) + len(listing.ignored),
+        files_seen=len(listing.documents) + len(listing.ignored) + len(listing.refused),
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
     )
+
+
+def _unnamed(path: str) -> Problem:
+    """The error for a file whose name is not valid UTF-8: reported under its name as shown, not read."""
+    return Problem(shown_name(path), s.ERROR, "file name is not valid UTF-8 (each bad byte is shown as \\xNN); rename the file to load it")
 
 
 def _fresh_frames(

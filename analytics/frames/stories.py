@@ -347,5 +347,6 @@ def _joined_names(story: np.ndarray, names: np.ndarray, count: int) -> list[str]
     """Per story code, its distinct names in the order given, joined by "; "."""
     joined: list[dict[str, None]] = [{} for _ in range(count)]
     for code, name in zip(story.tolist(), names.tolist()):
-        joined[code][name] = None
+        if isinstance(name, str):  # an outlet without a name (NA) adds nothing to the list
+            joined[code][name] = None
     return ["; ".join(parts) for parts in joined]

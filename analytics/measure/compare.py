@@ -146,6 +146,7 @@ def _period_counts(side: Side, granularity: str) -> pd.Series:
     """The side's articles per period from its start to its end, zeros kept (empty when it spans nothing)."""
     if side.start is None or side.end is None:
         return pd.Series(dtype="int64")
-    grid = pd.period_range(pd.Timestamp(side.start), pd.Timestamp(side.end), freq=m.GRANULARITIES[granularity]).start_time
-    counts = m.periods(side.articles[s.PUBLISHED_AT].dropna(), granularity).value_counts()
+    starts = m.periods(side.articles[s.PUBLISHED_AT].dropna(), granularity)
+    grid = m.period_grid(side.start, side.end, granularity, starts)
+    counts = starts.value_counts()
     return counts.reindex(grid, fill_value=0).astype("int64")

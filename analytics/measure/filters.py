@@ -109,7 +109,10 @@ def previous_period(filters: Filters, data_start: date, data_end: date) -> Filte
     start = filters.start or data_start
     end = filters.end or data_end
     length = (end - start).days + 1
-    return replace(filters, start=start - timedelta(days=length), end=start - timedelta(days=1))
+    if start == date.min:  # nothing comes before the first supported day: an empty period (start after end)
+        return replace(filters, start=date.min + timedelta(days=1), end=date.min)
+    # Cut at the first supported day rather than fall off the calendar (years 1 to 9999).
+    return replace(filters, start=date.fromordinal(max(1, start.toordinal() - length)), end=start - timedelta(days=1))
 
 
 def _with_topics(articles: pd.DataFrame, topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> np.ndarray:

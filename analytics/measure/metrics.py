@@ -46,6 +46,9 @@ OTHER = "Other"
 NONE = "(none)"
 ALL_ARTICLES = "All articles"
 GRANULARITIES = {"day": "D", "week": "W-SUN", "month": "M"}
+_PERIOD_DAYS = {"day": 1, "week": 7, "month": 28}  # the fewest days a period can hold
+# Empty periods are filled in (as zeros) up to this many periods: 27 years of days.
+MAX_FILLED_PERIODS = 10_000
 SPLITS = (None, "provider", "topic", "category")
 
 UNDER_PROMOTED = "High quality, low heat: under-promoted"
@@ -445,5 +448,17 @@ def _other_label(top: list[str]) -> str:
 
 
 def _period_range(values: pd.Series, granularity: str) -> pd.DatetimeIndex:
-    freq = GRANULARITIES[granularity]
-    return pd.period_range(values.min(), values.max(), freq=freq).start_time
+    return period_grid(values.min(), values.max(), granularity, values)
+
+
+def period_grid(first: object, last: object, granularity: str, starts: pd.Series) -> pd.DatetimeIndex:
+    """The period starts from `first` to `last`, empty periods included, in order.
+
+    One far-out date (a year 9999 typo) would fill millions of empty days; past
+    `MAX_FILLED_PERIODS` only the periods that hold articles (`starts`) are listed.
+    """
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    span = (last.to_numpy().astype("datetime64[D]") - first.to_numpy().astype("datetime64[D]")).astype(np.int64)
+    if span // _PERIOD_DAYS[granularity] + 1 <= MAX_FILLED_PERIODS:
+        return pd.period_range(first, last, freq=GRANULARITIES[granularity]).start_time
+    return pd.DatetimeIndex(np.unique(starts.dropna().to_numpy().astype("datetime64[us]")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
@@ -19,11 +20,34 @@ CHART_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemov
 def embed(figure: go.Figure, name: str) -> Markup:
     """The figure as embeddable markup (a div with id `chart-NAME`), without plotly.js."""
     height = figure.layout.height or 420
-    markup = figure.to_html(
+    markup = inert_labels(figure).to_html(
         full_html=False, include_plotlyjs=False, config=CHART_CONFIG, div_id=f"chart-{name}",
         default_width="100%", default_height=f"{height}px",
     )
     return Markup(markup)  # plotly escapes the figure's JSON (`<`, `>`, `/`) inside its script
+
+
+# Trace fields whose text plotly draws, reading `<a href>`, `<b>` and the like in it as markup.
+_LABEL_FIELDS = ("x", "y", "text", "labels", "name", "hovertext")
+
+
+def inert_labels(figure: go.Figure) -> go.Figure:
+    """The figure with every `<` in its trace labels escaped, so names from documents stay text.
+
+    Outlet and topic names become legend entries and axis categories; plotly would draw an
+    `<a href=…>` written in one as a live link. `&lt;` shows as `<`, and a label escaped
+    already holds no `<`, so this can run twice. Selections still carry the raw names in `customdata`.
+    """
+    for trace in figure.data:
+        for key in _LABEL_FIELDS:
+            value = trace[key] if key in trace else None
+            if isinstance(value, str):
+                if "<" in value:
+                    trace[key] = value.replace("<", "&lt;")
+            elif isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.dtype == object):
+                if any(isinstance(item, str) and "<" in item for item in value):
+                    trace[key] = [item.replace("<", "&lt;") if isinstance(item, str) else item for item in value]
+    return figure
 
 
 def label_periods(figure: go.Figure, granularity: str) -> None:

@@ -14,6 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analytics.read.names import is_utf8
 from analytics.read.safe_yaml import FrontMatterError, load_yaml
 from analytics.schema import DOCUMENT_SUFFIXES, ERROR, WARNING, LoadOptions
 
@@ -67,6 +68,8 @@ class Discovery:
     # link was met (its target can change unseen) or a folder could not be checked.
     folders: dict[str, list[int]] = field(default_factory=dict)
     vouch: bool = True
+    # Paths that are not valid UTF-8: no table can hold them, so they are reported, not read.
+    refused: list[str] = field(default_factory=list)
 
 
 def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
@@ -79,6 +82,7 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
     """
     documents: list[str] = []
     ignored: list[str] = []
+    refused: list[str] = []
     seen: set[str] = set()
     walked = _Walked()
     for raw in paths:
@@ -102,18 +106,21 @@ def discover_files(*paths: str | os.PathLike[str]) -> Discovery:
                     if identity not in seen:
                         seen.add(identity)
                         names.append(name)
+            if not is_utf8(prefix + "\n".join(names)):
+                refused.extend(prefix + name for name in names if not is_utf8(prefix + name))
+                names = [name for name in names if is_utf8(prefix + name)]
             if folder.unreadable:
                 documents.extend(prefix + name for name in names)
                 continue
             matched = _document_names(names, folder.passed)
-            if len(matched) == len(folder.names) and folder.identities_are_paths():
+            if len(matched) == len(folder.names) == len(names) and folder.identities_are_paths():
                 documents.extend(identities)  # every entry a document, named as it resolves: built once
             else:
                 documents.extend(prefix + name for name in matched)
             if len(matched) < len(names):
                 chosen = set(matched)
                 ignored.extend(prefix + name for name in names if name not in chosen)
-    return Discovery(documents, ignored, walked.folders, walked.vouch)
+    return Discovery(documents, ignored, walked.folders, walked.vouch, refused)
 
 
 def _document_names(names: list[str], passed: set[str]) -> list[str]:
@@ -158,8 +165,9 @@ class _Walked:
 def _walk(root: str, walked: _Walked) -> list[_Listed]:
     """The entries under `root`, folders depth first, each in name order.
 
-    Hidden folders, and links to folders outside `root` (a link to `/` would walk the whole
-    disk), are passed over and listed as entries of their parent; a folder that cannot be
+    Hidden folders, and links to anything outside `root` (a link to `/` would walk the whole
+    disk, one to `/etc/passwd` would read it), are passed over and listed as entries of their
+    parent, to be ignored; a folder that cannot be
     listed is listed itself, so that reading it reports why. Each folder's fingerprint,
     taken before it is listed, goes into `walked.folders`.
     """
@@ -171,8 +179,10 @@ def _walk(root: str, walked: _Walked) -> list[_Listed]:
         folder = stack.pop()
         try:
             info = os.stat(folder)
-        except OSError:
+        except OSError:  # listed by its parent but cannot be looked at: reading it reports why
             walked.vouch = False
+            parent, name = os.path.split(folder)
+            listed.append(_Listed(parent, [name], real=os.path.realpath(parent), unreadable=True))
             continue
         if (info.st_dev, info.st_ino) in visited:  # a symlink loop or a second link
             continue
@@ -193,6 +203,9 @@ def _walk(root: str, walked: _Walked) -> list[_Listed]:
         except OSError:  # a link whose target cannot be checked is not a folder
             folders = {entry.name: entry.path for entry in entries if _is_folder(entry)}
         passed = {name for name, path in folders.items() if name.startswith(".") or (name in links and not _inside(os.path.realpath(path), base))}
+        # One rule for every link: one that leads outside the loaded folder is not followed,
+        # whether to a folder (a link to `/` would walk the whole disk) or to a file (`/etc/passwd`).
+        passed |= {name for name in links if name not in folders and not _inside(os.path.realpath(os.path.join(folder, name)), base)}
         files = [entry.name for entry in entries if entry.name not in folders] if folders else [entry.name for entry in entries]
         files.sort()  # names, not entries: a list of strings sorts several times faster
         listed.append(_Listed(folder, sorted(passed) + files, links, real, passed=passed))

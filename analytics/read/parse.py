@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from analytics import schema as s
 from analytics.read.ingest import Problem, RawDocument, read_document
+from analytics.read.lifetime import worker_start
 from analytics.read.urls import canonical_url
 from analytics.read.validate import Record, validate_document
 
@@ -260,7 +261,7 @@ def parse_files(
 
 def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished: Callable[[int, pa.Table], None]) -> None:
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=_pool_context())
+        pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=worker_start)
     except OSError:
         return  # no processes to be had: the caller parses everything in-process
     try:
@@ -269,6 +270,10 @@ def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished:
             finished(futures[future], future.result())
     except BrokenProcessPool:
         pass  # a worker died (killed for memory, say): the caller parses what is left in-process
+    except BaseException:  # Ctrl-C or an error here: stop the workers now, not after their chunks
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # an interrupted load stops parsing promptly
 

@@ -22,8 +22,25 @@ class DocumentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """PyYAML's safe loader (C when available) that leaves timestamps and odd scalars as text.
 
     Dates are parsed later, field by field, so one impossible date (`2019-02-30`) becomes a
-    warning on that field instead of a YAML error that rejects the whole file.
+    warning on that field instead of a YAML error that rejects the whole file. A key written
+    twice in one mapping keeps its last value, as YAML readers do, with a note naming it.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.notes: list[str] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key_node.start_mark.line + 2  # +1 for the opening fence, +1 for 1-based
+            if key_node.value in first:
+                self.notes.append(f"field '{key_node.value}' is written twice (lines {first[key_node.value]} and {line}); the last value is kept")
+            else:
+                first[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 DocumentLoader.yaml_implicit_resolvers = {
@@ -94,8 +111,13 @@ def load_yaml(front: str, options: LoadOptions = LoadOptions()) -> tuple[object,
         _refuse_structure(front, options)
         data = _FAST.load(front)
         fast = data is not fast_yaml.UNSURE
-        if not fast:
-            data = yaml.load(front, Loader=DocumentLoader)  # noqa: S506 - a safe loader subclass
+        if not fast:  # yaml_rs refuses a key written twice, so PyYAML reads (and notes) every one
+            loader = DocumentLoader(front)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+            notes += loader.notes
     except FrontMatterError:
         raise
     except yaml.MarkedYAMLError as error:

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analytics.read.ingest import Problem
+from analytics.read.names import shown_name
 from analytics.schema import ERROR, LoadOptions
 
 # Entries smaller than this cannot hurt, however well they compress (a page of spaces does).
@@ -28,6 +30,7 @@ _MAX_DEPTH = 32
 _MAX_NAME_BYTES = 255
 _CHUNK = 64 * 1024
 _CENTRAL_ENTRY = b"PK\x01\x02"
+_ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".7z", ".rar")
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -45,6 +48,20 @@ class Extraction:
     files: int = 0
     bytes: int = 0
 
+    def refuse(self, path: str, message: str) -> None:
+        """Note one refused upload or entry under a name no other refusal has.
+
+        Each refusal is one file seen and skipped; two uploads called `big.md` are two files,
+        so the second is named `big.md (2)` rather than folded into the first.
+        """
+        shown = base = shown_name(path)
+        taken = {problem.path for problem in self.problems}
+        number = 1
+        while shown in taken:
+            number += 1
+            shown = f"{base} ({number})"
+        self.problems.append(Problem(shown, ERROR, message))
+
 
 def extract_uploads(
     uploads: Iterable[tuple[str, bytes]], options: LoadOptions = LoadOptions(), *, parent: str | os.PathLike[str] | None = None
@@ -58,7 +75,7 @@ def extract_uploads(
     for name, data in uploads:
         if len(data) > options.max_upload_bytes:
             limit = _size(options.max_upload_bytes)
-            result.problems.append(_refused(name, f"upload is {_size(len(data))}, larger than the {limit} limit; not unpacked"))
+            result.refuse(name, f"upload is {_size(len(data))}, larger than the {limit} limit; not unpacked")
         elif name.lower().endswith(".zip"):
             _extract_archive(name, data, result, options)
         else:
@@ -73,18 +90,20 @@ def _write_upload(name: str, data: bytes, result: Extraction, options: LoadOptio
     if reason is None:
         _count(result, len(data))
     else:
-        result.problems.append(_refused(name, reason))
+        result.refuse(name, reason)
 
 
 def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOptions) -> None:
-    # Counting entry signatures first keeps zipfile from building millions of entries in memory.
-    if data.count(_CENTRAL_ENTRY) > options.max_archive_files:
-        result.problems.append(_refused(name, f"archive holds more than {options.max_archive_files:,} files; not unpacked"))
+    # Counting the central directory's entries first keeps zipfile from building millions of
+    # entries in memory; only that directory is counted, so a document or an inner archive
+    # holding the same bytes does not make its archive look larger than it is.
+    if _entry_count(data) > options.max_archive_files:
+        result.refuse(name, f"archive holds more than {options.max_archive_files:,} files; not unpacked")
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
-        result.problems.append(_refused(name, f"not a readable .zip archive ({error}); not unpacked"))
+        result.refuse(name, f"not a readable .zip archive ({error}); not unpacked")
         return
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]
@@ -92,13 +111,27 @@ def _extract_archive(name: str, data: bytes, result: Extraction, options: LoadOp
         if len(entries) + result.files > options.max_archive_files or declared + result.bytes > options.max_archive_bytes:
             limits = f"{options.max_archive_files:,} files, {_size(options.max_archive_bytes)}"
             reason = f"archive would unpack to {len(entries):,} files and {_size(declared)}, past the limits ({limits}); not unpacked"
-            result.problems.append(_refused(name, reason))
+            result.refuse(name, reason)
             return
         target = _subfolder(result.folder, name)
         for info in entries:
             reason = _extract_entry(archive, info, target, result, options)
             if reason is not None:
-                result.problems.append(_refused(f"{name}/{_display(info.filename)}", reason))
+                result.refuse(f"{name}/{info.filename}", reason)
+
+
+def _entry_count(data: bytes) -> int:
+    """At most how many entries zipfile will read from the archive's central directory (0: no directory found)."""
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # the record zipfile itself starts from
+    except (OSError, ValueError, struct.error):
+        return 0
+    if end is None:
+        return 0
+    stop = end[zipfile._ECD_LOCATION]
+    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+        stop -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+    return data.count(_CENTRAL_ENTRY, max(0, stop - end[zipfile._ECD_SIZE]), max(0, stop))
 
 
 def _extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, result: Extraction, options: LoadOptions) -> str | None:
@@ -106,6 +139,8 @@ def _extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path
     parts, reason = _safe_parts(info.filename)
     if reason is not None:
         return reason
+    if parts[-1].lower().endswith(_ARCHIVE_SUFFIXES):
+        return "entry is itself an archive; archives inside archives are not unpacked (upload it on its own)"
     if stat.S_ISLNK(info.external_attr >> 16):
         return "entry is a symbolic link; links are not unpacked"
     if info.flag_bits & 0x1:
@@ -199,16 +234,6 @@ def _subfolder(root: Path, archive_name: str) -> Path:
 def _count(result: Extraction, size: int) -> None:
     result.files += 1
     result.bytes += size
-
-
-def _refused(path: str, message: str) -> Problem:
-    return Problem(_display(path), ERROR, message)
-
-
-def _display(name: str, limit: int = 200) -> str:
-    """A name safe to show: control characters escaped, very long names shortened."""
-    text = _UNSAFE_CHARS.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _size(size: int) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import mmap
 import os
 import re
 import secrets
@@ -33,7 +34,7 @@ import time
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -116,6 +117,7 @@ class Listing:
     folders: dict[str, list[int]]
     roots: list[list[int]]
     trusted: bool  # False when the folders cannot vouch for the listing (symlinks, racy times)
+    refused: list[str] = field(default_factory=list)  # paths that are not valid UTF-8, reported unread
 
     def still_current(self, paths: tuple[str, ...]) -> bool:
         """Whether listing the folders again would give the same files (no folder changed).
@@ -140,6 +142,7 @@ def list_files(paths: tuple[str, ...], now_ns: int, *, watch: bool = True) -> Li
         folders=found.folders if trusted else {},
         roots=[_root_identity(p) for p in paths] if watch else [],
         trusted=trusted,
+        refused=found.refused,
     )
 
 
@@ -328,7 +331,7 @@ class ParseCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._remove_stale_temps(path)
-            handle, temp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+            handle, temp = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "wb") as out:
                 write(out)
             os.replace(temp, path)
@@ -341,10 +344,11 @@ class ParseCache:
         return []
 
     def _remove_stale_temps(self, path: Path) -> None:
-        # Left by a process killed while writing; a fresh one may belong to a concurrent writer.
+        # Left by a process killed while writing: its writer (named in the file name) is gone,
+        # or it is an hour old. A fresh one of a live process belongs to a concurrent writer.
         for temp in path.parent.glob(f"{path.name}.*.tmp"):
             try:
-                if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                if not _writer_alive(temp.name[len(path.name) + 1 :]) or time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
                     temp.unlink()
             except OSError:
                 pass
@@ -354,6 +358,20 @@ class ParseCache:
 
     def _note(self, what: str) -> Problem:
         return Problem(str(self.path), schema.WARNING, f"parse cache {what}")
+
+
+def _writer_alive(rest: str) -> bool:
+    """Whether the process named at the start of a temporary file's name (`PID.random.tmp`) still runs."""
+    pid = rest.split(".", 1)[0]
+    if not pid.isdigit():
+        return True  # not named by this version: left to the age rule
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def _write_checked(out: BinaryIO, table: pa.Table) -> None:
@@ -371,8 +389,15 @@ def _write_checked(out: BinaryIO, table: pa.Table) -> None:
 
 def _read_checked(path: Path) -> pa.Buffer:
     """The Arrow IPC bytes of a file written by `_write_checked`; ValueError when its checksum does not match."""
-    with pa.memory_map(str(path)) as source:
-        whole = source.read_buffer()
+    # Opened without blocking and checked to be a regular file: a named pipe (or a device)
+    # put at the cache's path must never stall a load; it is a cache that cannot be read.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not st.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        whole = pa.py_buffer(mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ))  # the map outlives the descriptor
+    finally:
+        os.close(descriptor)
     data, stored = whole[:-4], whole[-4:].to_pybytes()
     if len(stored) != 4 or zlib.crc32(data) != int.from_bytes(stored, "big"):
         raise ValueError("checksum mismatch")
@@ -382,7 +407,7 @@ def _read_checked(path: Path) -> pa.Buffer:
 def _listing_json(listing: Listing) -> dict:
     # Not `asdict`, which deep-copies every path; the documents are the table's paths, row by row:
     # stored once, not twice.
-    return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted")}
+    return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted", "refused")}
 
 
 # What a file parses to is decided by the read stage; the saved frames also by the frames stage.

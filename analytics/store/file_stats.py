@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from analytics.read.lifetime import die_with_parent
+
 # Below this many files a fork costs about what it saves.
 SPLIT_FROM = 20_000
 _MISSING = (-1, -1, -1)
@@ -97,6 +99,7 @@ def _start(paths: list[str]) -> tuple[int, int] | None:
     if pid == 0:  # the child
         code = 1
         try:
+            die_with_parent()
             os.close(read_end)
             data = memoryview(_fingerprints(paths).tobytes())
             while data:

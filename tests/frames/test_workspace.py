@@ -1,4 +1,4 @@
-from conftest import article
+from conftest import article, document_text
 
 from analytics import schema as s
 from analytics.frames.stories import STORY_ID
@@ -24,3 +24,21 @@ def test_workspace_of_a_single_file_has_no_notes(write, tmp_path):
     path = write("a.md", article(1))
     ws = open_workspace(path, cache=False)
     assert ws.notes.empty and ws.note_problems.empty
+
+
+def test_refused_uploads_that_share_a_name_are_each_counted():
+    import io
+    import zipfile
+
+    from analytics.frames.workspace import open_uploads
+
+    big = b"---\ntitle: big\n---\n" + b"x" * (9 * 1024 * 1024)
+    corpus = open_uploads([("big.md", big), ("big.md", big), ("ok.md", document_text(article(1)).encode())]).corpus
+    assert corpus.files_seen == 3 and corpus.loaded == 1 and corpus.skipped == 2
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(3):
+            archive.writestr(f"big-{n}.md", big)  # each past the file limit
+    twice = open_uploads([("feed.zip", buffer.getvalue()), ("feed.zip", buffer.getvalue())]).corpus
+    assert twice.files_seen == twice.skipped == 6
+    assert len(set(twice.problems[s.PATH])) == 6

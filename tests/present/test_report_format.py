@@ -30,3 +30,17 @@ def test_plural(count, one, many, expected):
 )
 def test_date_text(when, pattern, expected):
     assert date_text(when, pattern) == expected
+
+
+def test_chart_labels_from_documents_are_drawn_as_text():
+    import plotly.graph_objects as go
+
+    from analytics.present.report_format import embed, inert_labels
+
+    lure = '<a href="https://evil.example/x">click</a>'
+    figure = go.Figure(go.Bar(x=[lure, "plain"], y=[1, 2], name=lure, customdata=[[lure], ["plain"]]))
+    inert_labels(inert_labels(figure))  # twice: nothing is escaped twice
+    assert figure.data[0].name == '&lt;a href="https://evil.example/x">click&lt;/a>'
+    assert list(figure.data[0].x) == [figure.data[0].name, "plain"] and list(figure.data[0].y) == [1, 2]
+    assert figure.data[0].customdata[0][0] == lure  # what a click hands back stays the raw name
+    assert "&lt;a href" in str(embed(go.Figure(go.Bar(x=[lure], y=[1])), "t"))  # the report's charts too

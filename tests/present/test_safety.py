@@ -5,7 +5,8 @@ from analytics.present.safety import neutralize_csv_cell
 
 @pytest.mark.parametrize(
     "cell",
-    ['=HYPERLINK("http://evil.test","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "\t=1+1", "\r=1+1", "\n=1+1"],
+    ['=HYPERLINK("http://evil.test","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "\t=1+1", "\r=1+1", "\n=1+1",
+     "\uff1d1+1", "\uff0bcmd", "\uff0d2+3", "\uff20SUM(1)", "\ufe661+1"],  # full-width and small forms, = + - @ once normalised
 )
 def test_formula_like_text_gets_a_leading_quote(cell):
     assert neutralize_csv_cell(cell) == "'" + cell

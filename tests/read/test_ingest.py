@@ -211,3 +211,45 @@ def test_file_names_with_line_breaks_are_listed(write, tmp_path):
     write("plain.md", article(2))
     found = discover_files(tmp_path)
     assert sorted(found.documents) == [str(tmp_path / "odd\nname.md"), str(tmp_path / "plain.md")]
+
+
+def test_a_subfolder_that_cannot_be_entered_is_reported_not_lost(open_tmp):
+    """A folder readable but not searchable lists its names, yet none of them can be looked at."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import as_unprivileged
+
+    folder = open_tmp / "data"
+    (folder / "shut" / "inner").mkdir(parents=True)
+    (folder / "top.md").write_text(document_text(article(1)))
+    (folder / "shut" / "a.md").write_text(document_text(article(2)))
+    (folder / "shut" / "inner" / "b.md").write_text(document_text(article(3)))
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (folder / "shut").chmod(0o644)  # names can be read, entries cannot be reached
+    code = "import json, sys; from analytics import load_corpus; print(json.dumps(load_corpus(sys.argv[1], cache=False).summary()))"
+    done = subprocess.run(as_unprivileged([sys.executable, "-c", code, str(folder)]), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["files_seen"] == summary["loaded"] + summary["skipped"] == 3
+    errors = {row["path"]: row["message"] for row in summary["problems"] if row["severity"] == ERROR}
+    assert errors == {str(folder / "shut" / name): "file could not be read: Permission denied" for name in ("a.md", "inner")}
+
+
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(36, "File name too long")], ids=["denied", "too-long"])
+def test_an_entry_that_cannot_be_looked_at_is_listed_for_reading_to_report(tmp_path, monkeypatch, error):
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "ok.md").write_text(document_text(article(1)))
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if os.fspath(path).endswith("gone"):
+            raise error
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    found = discover_files(tmp_path)
+    assert sorted(found.documents) == [str(tmp_path / "gone"), str(tmp_path / "ok.md")]
+    assert not found.vouch

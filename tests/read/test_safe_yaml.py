@@ -130,7 +130,30 @@ def test_no_exception_from_the_parser_escapes(monkeypatch, error):
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(safe_yaml.yaml, "load", fail)
+    monkeypatch.setattr(safe_yaml.DocumentLoader, "get_single_data", fail)
     monkeypatch.setattr(fast_yaml.yaml_rs, "loads", fail)  # the fast reader's errors send the text to PyYAML
     with pytest.raises(FrontMatterError):
         load_yaml("title: x")
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast-reader", "pyyaml-only"])
+@pytest.mark.parametrize(
+    ("text", "value", "note"),
+    [
+        ("title: First\nquality: 1\ntitle: Second", {"title": "Second", "quality": 1},
+         "field 'title' is written twice (lines 2 and 4); the last value is kept"),
+        ("quality: 1\nquality: 2\nquality: 3", {"quality": 3},
+         "field 'quality' is written twice (lines 2 and 3); the last value is kept"),
+        ("provider:\n  name: A\n  name: B", {"provider": {"name": "B"}},
+         "field 'name' is written twice (lines 3 and 4); the last value is kept"),
+        ("provider: {name: A, name: B}", {"provider": {"name": "B"}},
+         "field 'name' is written twice (lines 2 and 2); the last value is kept"),
+    ],
+)
+def test_a_key_written_twice_is_a_note_naming_it_and_both_lines(text, value, note, fast, monkeypatch):
+    if not fast:
+        monkeypatch.setattr(safe_yaml._FAST, "load", lambda front: fast_yaml.UNSURE)
+    data, notes = load_yaml(text)
+    assert data == value
+    assert notes[0] == note
+

@@ -178,8 +178,20 @@ def test_something_that_is_not_a_zip_is_reported(extract):
     assert "not a readable .zip archive" in result.problems[0].message
 
 
-def test_archives_get_their_own_folders_and_are_not_unpacked_twice_deep(extract):
+def test_archives_get_their_own_folders_and_archives_inside_are_refused(extract):
     inner = zipped(("inner.md", doc(1)))
     result = extract(("feed.zip", zipped(("a.md", doc(2)), ("inner.zip", inner))), ("feed.zip", zipped(("a.md", doc(3)))), (".x.zip", zipped(("b.md", doc(4)))))
-    assert files_under(result.folder) == ["feed-2/a.md", "feed/a.md", "feed/inner.zip", "x/b.md"]
-    assert result.problems == []
+    assert files_under(result.folder) == ["feed-2/a.md", "feed/a.md", "x/b.md"]
+    assert [(p.path, p.message) for p in result.problems] == [
+        ("feed.zip/inner.zip", "entry is itself an archive; archives inside archives are not unpacked (upload it on its own)")
+    ]
+
+
+def test_the_file_limit_counts_real_entries_not_their_bytes(extract):
+    many = zipped(*[(f"{n}.md", b"x") for n in range(30)], method=zipfile.ZIP_STORED)
+    nested = extract(("outer.zip", zipped(("inner.zip", many), ("a.md", doc(1)), method=zipfile.ZIP_STORED)), max_archive_files=20)
+    assert files_under(nested.folder) == ["outer/a.md"]
+    assert [p.path for p in nested.problems] == ["outer.zip/inner.zip"] and "itself an archive" in nested.problems[0].message
+    text = doc(2) + b"PK\x01\x02" * 30  # a document that happens to hold the signature bytes
+    plain = extract(("feed.zip", zipped(("odd.md", text), method=zipfile.ZIP_STORED)), max_archive_files=20)
+    assert plain.problems == [] and files_under(plain.folder) == ["feed/odd.md"]

@@ -415,3 +415,49 @@ def test_combined_rows_are_the_reused_rows_and_the_parsed_ones_in_turn(reuse):
     combined, rows = combine_rows(table, reuse, parsed)
     assert combined.take(pa.array(rows, pa.int64()))["row"].to_pylist() == expected
     assert combine_rows(None, [None] * parsed.num_rows, parsed)[0] is parsed
+
+
+_LOAD_TWICE = """
+import sys
+from analytics import load_corpus
+first = load_corpus(sys.argv[1], cache=sys.argv[2])
+again = load_corpus(sys.argv[1], cache=sys.argv[2])
+print(first.loaded, again.loaded, sorted(set(again.problems["message"])))
+"""
+
+
+@pytest.mark.parametrize("which", ["cache", "frames"])
+def test_a_named_pipe_at_a_cache_path_never_blocks_a_load(tmp_path, which):
+    import subprocess
+    import sys
+
+    root = corpus_folder(tmp_path / "data")
+    age(root)
+    load_corpus(root, cache=tmp_path / "cache")
+    targets = list((tmp_path / "cache").glob("*.arrow")) if which == "cache" else frame_files(tmp_path / "cache")
+    for path in targets:
+        path.unlink()
+        os.mkfifo(path)
+    done = subprocess.run([sys.executable, "-c", _LOAD_TWICE, str(root), str(tmp_path / "cache")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded, again, _ = done.stdout.split(" ", 2)
+    assert int(loaded) == int(again) == load_corpus(root, cache=False).loaded
+
+
+def test_a_temporary_file_of_a_killed_writer_is_removed_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    root = corpus_folder(tmp_path / "data")
+    age(root)
+    load_corpus(root, cache=tmp_path / "cache")
+    (cache_file,) = (tmp_path / "cache").glob("*.arrow")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    left = cache_file.parent / f"{cache_file.name}.{gone}.x1y2z3.tmp"  # a writer that died moments ago
+    left.write_bytes(b"half a file")
+    live = cache_file.parent / f"{cache_file.name}.{os.getpid()}.a1b2c3.tmp"  # a writer still at work
+    live.write_bytes(b"being written")
+    write_doc(root / "new.md", article(30))
+    age(root)
+    load_corpus(root, cache=tmp_path / "cache")
+    assert not left.exists() and live.exists()
