@@ -169,6 +169,20 @@ def distinctive_terms(
     return _ranked(matrix, rows, chosen, frame[(z > 0) & (counts > 0)], options)[DISTINCTIVE_COLUMNS]
 
 
+def articles_using(matrix: TermMatrix, articles: pd.DataFrame, term: str) -> pd.DataFrame:
+    """The articles (rows of `articles`, in their order) whose title or excerpt uses the term."""
+    column = np.flatnonzero(matrix.terms == term)
+    if not len(column):
+        return articles.head(0)
+    using = np.zeros(matrix.counts.shape[0] + 1, dtype=bool)  # the extra slot: articles outside the matrix
+    using[:-1] = matrix.counts[:, column[0]].toarray().ravel() > 0
+    keys = articles[s.ARTICLE_KEY].to_numpy(dtype=np.int64, na_value=-1)
+    inside = (keys >= 0) & (keys < len(matrix.row_of_key))
+    rows = np.full(len(keys), -1, dtype=np.int64)
+    rows[inside] = matrix.row_of_key[keys[inside]]
+    return articles[using[rows]]
+
+
 def log_odds(counts_a: np.ndarray, counts_b: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each term's weighted log-odds ratio of A against B with a Dirichlet prior, and its z-score.
 
