@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from analytics import schema as s
+from analytics.measure.filters import Filters, filter_articles, previous_period
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+# scikit-learn and SciPy are imported where the matrix is built: importing them sets warning
+# filters, and importing `analytics` leaves the host program's alone.
 
 TERM = "term"
 COUNT = "count"
@@ -44,7 +50,6 @@ BOILERPLATE = frozenset(
     amp nbsp quot http https www com html
     """.split()
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | BOILERPLATE
 # A word starts with a letter and has at least two characters; bare numbers are not terms.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W_]+\b"
 
@@ -71,6 +76,7 @@ class TermMatrix:
     row_of_key: np.ndarray  # article_key -> row (-1: not in the matrix)
     outlet_codes: np.ndarray  # each row's outlet as a small integer (-1: no outlet)
     totals: np.ndarray  # each term's count over every row: the prior's shape and "the rest"
+    using: np.ndarray  # how many rows use each term: the counts of a selection of every article
 
     def rows(self, articles: pd.DataFrame) -> np.ndarray:
         """The matrix rows of the given articles (articles outside the matrix are left out)."""
@@ -80,12 +86,23 @@ class TermMatrix:
         return rows[rows >= 0]
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """The words never counted as terms: scikit-learn's English stop words and news boilerplate."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | BOILERPLATE
+
+
 def term_matrix(articles: pd.DataFrame) -> TermMatrix:
     """The document-term matrix of the articles' titles and excerpts (build once per load)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer = CountVectorizer(
         lowercase=False,  # done with the outlet names below, once
         token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(STOP_WORDS),
+        stop_words=sorted(stop_words()),
         ngram_range=(1, 2),
         dtype=np.float32,  # counts stay exact far beyond any title's length; half the memory of int64
     )
@@ -102,8 +119,13 @@ def term_matrix(articles: pd.DataFrame) -> TermMatrix:
     row_of_key = np.full(int(keys.max(initial=-1)) + 1, -1, dtype=np.int64)
     row_of_key[keys[keys >= 0]] = np.flatnonzero(keys >= 0)
     outlets = articles[s.PROVIDER_DOMAIN].astype("category").cat.codes.to_numpy(dtype=np.int64)
-    totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
-    return TermMatrix(counts, terms, row_of_key, outlets, totals)
+    return TermMatrix(counts, terms, row_of_key, outlets, *_column_sums(counts))
+
+
+def _column_sums(counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's total and how many rows use it."""
+    width = counts.shape[1]
+    return np.bincount(counts.indices, weights=counts.data, minlength=width), np.bincount(counts.indices, minlength=width)
 
 
 # Where a sentence or headline part ends: a bigram never spans one ("…detection. Lawmakers…").
@@ -111,16 +133,22 @@ _BREAKS = r"[.!?;:|()\[\]{}\"“”«»]+|\s[-–—]+\s|\n"
 
 
 def _pieces(articles: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """The lower-cased sentences of every title and excerpt, outlet names taken out, with the row each came from."""
-    rows = np.arange(len(articles))
-    text = pd.concat([articles[s.TITLE], articles[s.EXCERPT]], ignore_index=True).fillna("").astype(str).str.lower()
-    text.index = np.concatenate([rows, rows])
+    """The lower-cased sentences of every title and excerpt, with the row each came from.
+
+    An outlet's name splits the text like a full stop: it is taken out, and no bigram spans it.
+    """
     names = _outlet_name_pattern(articles)
-    if names:
-        text = text.str.replace(names, " ", regex=True)
-    pieces = text.str.split(_BREAKS, regex=True).explode()
-    pieces = pieces[pieces.str.len() > 1]
-    return pieces.index.to_numpy(dtype=np.int64), pieces.tolist()
+    split = re.compile(_BREAKS + (f"|{names}" if names else "")).split
+    owner: list[int] = []
+    pieces: list[str] = []
+    for column in (s.TITLE, s.EXCERPT):
+        for row, text in enumerate(articles[column].astype(object).tolist()):
+            if isinstance(text, str):
+                for piece in split(text.lower()):
+                    if len(piece) > 1:
+                        pieces.append(piece)
+                        owner.append(row)
+    return np.asarray(owner, dtype=np.int64), pieces
 
 
 def _outlet_name_pattern(articles: pd.DataFrame) -> str | None:
@@ -128,6 +156,7 @@ def _outlet_name_pattern(articles: pd.DataFrame) -> str | None:
     names = set(articles[s.PROVIDER_NAME].dropna().astype(str).str.lower())
     domains = articles[s.PROVIDER_DOMAIN].dropna().astype(str).str.lower()
     names |= set(domains) | set(domains.str.rsplit(".", n=1).str[0])
+    names |= {name.removeprefix("the ") for name in names}  # "Daily Ledger" as often as "The Daily Ledger"
     names = {name.strip() for name in names if len(name.strip()) > 1}
     if not names:
         return None
@@ -138,7 +167,7 @@ def _outlet_name_pattern(articles: pd.DataFrame) -> str | None:
 def term_counts(matrix: TermMatrix, articles: pd.DataFrame) -> pd.DataFrame:
     """Every term the articles use, with its count and the number of articles using it (unsorted)."""
     _, chosen = _select(matrix, articles)
-    counts, using = _count(chosen, len(matrix.terms))
+    counts, using = _count(chosen, matrix)
     used = np.flatnonzero(counts)
     return pd.DataFrame({TERM: matrix.terms[used], COUNT: counts[used].astype(np.int64), ARTICLES: using[used]})
 
@@ -146,7 +175,7 @@ def term_counts(matrix: TermMatrix, articles: pd.DataFrame) -> pd.DataFrame:
 def top_terms(matrix: TermMatrix, articles: pd.DataFrame, options: TermOptions = TermOptions()) -> pd.DataFrame:
     """The terms most articles use, with counts and outlets; one outlet's own words go last."""
     rows, chosen = _select(matrix, articles)
-    counts, using = _count(chosen, len(matrix.terms))
+    counts, using = _count(chosen, matrix)
     frame = pd.DataFrame({COUNT: counts.astype(np.int64), ARTICLES: using, _SCORE: using.astype(np.float64)})
     return _ranked(matrix, rows, chosen, frame[frame[ARTICLES] > 0], options)[TERM_COLUMNS]
 
@@ -161,12 +190,23 @@ def distinctive_terms(
     z-score; `articles` and `outlets` say how many of the selected articles and outlets use it.
     """
     rows, chosen = _select(matrix, articles)
-    counts, using = _count(chosen, len(matrix.terms))
-    other = matrix.totals - counts if reference is None else _count(_select(matrix, reference)[1], len(matrix.terms))[0]
+    counts, using = _count(chosen, matrix)
+    other = matrix.totals - counts if reference is None else _count(_select(matrix, reference)[1], matrix)[0]
     prior = matrix.totals * (options.prior_words / max(float(matrix.totals.sum()), 1.0))
     delta, z = log_odds(counts, other, prior)
     frame = pd.DataFrame({COUNT: counts.astype(np.int64), REFERENCE_COUNT: other.astype(np.int64), ARTICLES: using, LOG_ODDS: delta, Z: z, _SCORE: z})
     return _ranked(matrix, rows, chosen, frame[(z > 0) & (counts > 0)], options)[DISTINCTIVE_COLUMNS]
+
+
+def previous_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """What rising terms are measured against: the articles the same filters keep in the period before.
+
+    The one place that says which period that is, for the dashboard, the report and the CLI alike.
+    """
+    dates = articles[s.PUBLISHED_AT].dropna()
+    if dates.empty:
+        return articles.head(0)
+    return filter_articles(articles, topics, previous_period(filters, dates.min().date(), dates.max().date()))
 
 
 def articles_using(matrix: TermMatrix, articles: pd.DataFrame, term: str) -> pd.DataFrame:
@@ -202,15 +242,14 @@ _SCORE = "_score"
 
 
 def _select(matrix: TermMatrix, articles: pd.DataFrame) -> tuple[np.ndarray, sp.csr_matrix]:
-    """The articles' matrix rows (sorted) and those rows of the matrix."""
+    """The articles' matrix rows (sorted) and those rows of the matrix (the matrix itself for every row)."""
     rows = np.sort(matrix.rows(articles))
-    return rows, matrix.counts[rows]
+    return rows, matrix.counts if len(rows) == matrix.counts.shape[0] else matrix.counts[rows]
 
 
-def _count(chosen: sp.csr_matrix, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _count(chosen: sp.csr_matrix, matrix: TermMatrix) -> tuple[np.ndarray, np.ndarray]:
     """Each term's occurrences in the chosen rows, and how many of the rows use it."""
-    occurrences = np.bincount(chosen.indices, weights=chosen.data, minlength=width)
-    return occurrences, np.bincount(chosen.indices, minlength=width)
+    return (matrix.totals, matrix.using) if chosen is matrix.counts else _column_sums(chosen)
 
 
 def _ranked(matrix: TermMatrix, rows: np.ndarray, chosen: sp.csr_matrix, frame: pd.DataFrame, options: TermOptions) -> pd.DataFrame:
@@ -234,6 +273,10 @@ def _outlets_using(matrix: TermMatrix, rows: np.ndarray, chosen: sp.csr_matrix, 
     where = slot[chosen.indices]
     outlet = np.repeat(matrix.outlet_codes[rows], np.diff(chosen.indptr)) + 1  # 0: no outlet
     hit = (where >= 0) & (outlet > 0)
-    stride = int(matrix.outlet_codes.max(initial=0)) + 2
-    pairs = np.unique(where[hit] * stride + outlet[hit])
-    return np.bincount(pairs // stride, minlength=len(columns))
+    outlets = int(matrix.outlet_codes.max(initial=0)) + 2
+    if outlets * len(columns) <= 50_000_000:  # a table of who used what: no sort needed
+        seen = np.zeros((outlets, len(columns)), dtype=bool)
+        seen[outlet[hit], where[hit]] = True
+        return seen[1:].sum(axis=0)
+    pairs = np.unique(where[hit] * outlets + outlet[hit])
+    return np.bincount(pairs // outlets, minlength=len(columns))

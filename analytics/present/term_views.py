@@ -41,7 +41,7 @@ def terms_panels(sel: Selection, matrix: tm.TermMatrix, options: tm.TermOptions 
 
 def previous_articles(sel: Selection) -> pd.DataFrame:
     """The articles rising terms are measured against: the same filters over the period before."""
-    return sel.before[0]
+    return tm.previous_articles(sel.ws.corpus.articles, sel.ws.corpus.topics, sel.filters)
 
 
 def compare_terms_panels(

@@ -1,0 +1,90 @@
+"""Terms benchmark: building the document-term matrix once, then terms after a filter change.
+
+`python benchmarks/terms.py CORPUS [--rows 100000 1000000]` loads CORPUS (with the parse cache),
+times `term_matrix` on its articles, then for each row count times what the Terms view
+recomputes when a filter changes: the filter, top terms, distinctive terms against the rest of
+the corpus and rising terms against the previous period. Counts above the corpus size repeat
+its articles (as `run.py`'s metric timings do) and stack copies of the matrix, which is what
+building it on the repeated titles would give. Prints JSON with the load average beside each time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+
+from analytics import load_corpus  # noqa: E402
+from analytics import schema as s  # noqa: E402
+from analytics.measure import terms as tm  # noqa: E402
+from analytics.measure.filters import Filters, filter_articles, previous_period, topics_of  # noqa: E402
+from run import _scaled  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="filter changes timed per row count; the fastest counts")
+    args = parser.parse_args(argv)
+    corpus = load_corpus(args.corpus)
+    started = time.perf_counter()
+    matrix = tm.term_matrix(corpus.articles)
+    built = time.perf_counter() - started
+    print(json.dumps({"build_seconds": round(built, 2), "articles": corpus.loaded, "terms": len(matrix.terms), "nonzeros": int(matrix.counts.nnz), "load_average": os.getloadavg()}), flush=True)
+    for rows in args.rows:
+        articles, topics = _scaled(corpus.articles, corpus.topics, rows, pd, s)
+        big = _stacked(matrix, -(-rows // corpus.loaded), rows, articles)
+        runs = [_filter_change(big, articles, topics) for _ in range(args.repeat)]
+        best = min(runs, key=lambda run: run["seconds"])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(json.dumps({"rows": rows, **best, "runs": [r["seconds"] for r in runs], "peak_mb": peak, "load_average": os.getloadavg()}), flush=True)
+    return 0
+
+
+def _stacked(matrix: tm.TermMatrix, copies: int, rows: int, articles: pd.DataFrame) -> tm.TermMatrix:
+    """The matrix of `copies` repeats of the corpus, cut to `rows` (what building it on them gives)."""
+    counts = sp.vstack([matrix.counts] * copies, format="csr")[:rows]
+    keys = articles[s.ARTICLE_KEY].to_numpy(dtype=np.int64)
+    row_of_key = np.full(int(keys.max()) + 1, -1, dtype=np.int64)
+    row_of_key[keys] = np.arange(len(keys))
+    outlets = articles[s.PROVIDER_DOMAIN].astype("category").cat.codes.to_numpy(dtype=np.int64)
+    return tm.TermMatrix(counts, matrix.terms, row_of_key, outlets, np.asarray(counts.sum(axis=0), dtype=np.float64).ravel())
+
+
+def _filter_change(matrix: tm.TermMatrix, articles: pd.DataFrame, topics: pd.DataFrame) -> dict:
+    """Time the Terms view after a filter change: one month of the busiest topic, against the rest and the month before."""
+    dates = articles[s.PUBLISHED_AT].dropna()
+    last = dates.max()
+    month = Filters(start=(last - pd.Timedelta(days=60)).date(), end=(last - pd.Timedelta(days=30)).date(), topics=(topics[s.TOPIC].astype(str).value_counts().index[0],))
+    each = {}
+    started = time.perf_counter()
+    a = filter_articles(articles, topics, month)
+    before = filter_articles(articles, topics, previous_period(month, dates.min().date(), last.date()))
+    each["filter"] = time.perf_counter() - started
+    for name, call in {
+        "top terms": lambda: tm.top_terms(matrix, a),
+        "distinctive vs rest": lambda: tm.distinctive_terms(matrix, a),
+        "rising vs previous": lambda: tm.distinctive_terms(matrix, a, before),
+        "top terms, no filter": lambda: tm.top_terms(matrix, articles),
+    }.items():
+        began = time.perf_counter()
+        call()
+        each[name] = time.perf_counter() - began
+    seconds = sum(v for k, v in each.items() if k != "top terms, no filter")
+    return {"seconds": round(seconds, 3), "selected": len(a), "each": {k: round(v, 3) for k, v in each.items()}}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
