@@ -305,7 +305,8 @@ def main() -> None:
     offer = ct.choices(corpus)
     filters, view = sidebar(offer)
     st.sidebar.download_button(
-        "Download meeting report", lambda: report_html(corpus, filters, view.options, workspace=ws).encode("utf-8"),
+        "Download meeting report",
+        lambda: report_html(corpus, filters, view.options, workspace=ws, term_matrix=term_matrix(load_key, corpus.articles)).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
     p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer,

@@ -20,7 +20,7 @@ from analytics.read.annotations import read_annotations
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-SECTIONS = ["summary", "charts", "stories", "movers", "data-health"]
+SECTIONS = ["summary", "charts", "stories", "terms", "rising-terms", "movers", "data-health"]
 CHARTS = ["chart-volume", "chart-outlets", "chart-topic-mix", "chart-quality-heat"]
 HOSTILE_TITLE = "<script>alert('title')</script> & <b>bold</b>"
 MARCH = Filters(start=date(2026, 3, 1), end=date(2026, 3, 31))
@@ -118,6 +118,20 @@ def test_without_comparison_or_matches_the_report_still_renders(corpus):
     assert "No articles match these filters" in empty and "Plotly.newPlot(" not in empty
     with pytest.raises(ValueError, match="unknown comparison"):
         report_html(corpus, MARCH, compare="last year")
+
+
+def test_what_it_was_about_and_rising_terms_come_from_the_titles(write, tmp_path):
+    outlets = [{"name": name, "domain": f"{name.lower()}.test"} for name in ("Ledger", "Herald", "Courier")]
+    for day in range(1, 10):  # February: tariffs; March: drought, across all three outlets
+        write(f"feb-{day}.md", article(day, title=f"Tariffs squeeze exporters {day}", excerpt="Exporters count costs.", publishedDateTime=f"2026-02-{day:02d}T09:00:00Z", webUrl=f"https://x.test/feb-{day}", provider=outlets[day % 3]))
+        write(f"mar-{day}.md", article(day, title=f"Drought hits farms {day}", excerpt="Farmers wait for rain.", webUrl=f"https://x.test/mar-{day}", provider=outlets[day % 3]))
+    page = report_html(load_corpus(tmp_path), MARCH)
+    about = page[page.index('<section id="terms">'):page.index('<section id="rising-terms">')]
+    rising = page[page.index('<section id="rising-terms">'):page.index('<section id="movers">')]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>", rising)
+    assert ("drought", "9", "0", "9", "3") in rows  # term, now, before, articles, outlets
+    assert "tariffs" not in rising and "drought" in about and "exporters" not in about
+    assert "farms" in {row[0] for row in rows} and not {"the", "for"} & {row[0] for row in rows}
 
 
 def test_report_name_carries_the_period(corpus):
