@@ -2,7 +2,9 @@
 
 The shape follows real news folders: a few outlets publish most articles, topics are skewed,
 weekends are quiet, about a third of documents have no scores, unpublished documents carry
-`heat: -1`, some articles arrive twice, and stories run as bursts across outlets.
+`heat: -1`, some articles arrive twice, and stories run as bursts across outlets. Titles and
+excerpts come from themes that rise and fall over time (`generate_themes`), so what coverage
+was about changes from month to month, and unrelated articles do not share headlines.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from analytics.generate_themes import THEMES, Theme, excerpt, headline, theme_at
 
 OUTLETS: list[tuple[str, str]] = [
     ("The Daily Ledger", "dailyledger.example"),
@@ -43,16 +47,6 @@ TOPICS = [
     "Cloud", "Cybersecurity", "Healthcare", "Finance", "Policy", "Chips", "Startups",
     "Ethics", "Education", "Climate",
 ]
-_SUBJECTS = [
-    "regulators", "researchers", "a startup", "the city council", "hospitals", "chipmakers",
-    "banks", "universities", "cloud providers", "lawmakers", "investors", "engineers",
-]
-_VERBS = ["unveil", "question", "bet on", "push back on", "scale up", "rethink", "test", "fund"]
-_OBJECTS = [
-    "facial recognition", "language models", "self-driving pilots", "data centres",
-    "privacy rules", "open models", "edge devices", "medical imaging", "fraud detection",
-    "energy use", "hiring tools", "content moderation",
-]
 _FILLER = (
     "Editors reviewing coverage will find the usual mix of announcements, analysis and "
     "follow-ups here. The paragraph exists so that synthetic documents weigh about as much "
@@ -63,9 +57,24 @@ _FILLER = (
 @dataclass(frozen=True)
 class _Story:
     title: str
-    topics: tuple[str, ...]
+    theme: Theme
     start: datetime
     size: int
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The generated period, for placing a moment within it (0 at the start, 1 at the end)."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def days(self) -> float:
+        return (self.end - self.start).total_seconds() / 86_400
+
+    def position(self, when: datetime) -> float:
+        return (when - self.start).total_seconds() / (self.end - self.start).total_seconds()
 
 
 def generate_corpus(
@@ -139,17 +148,13 @@ def _scalar(value: object) -> str:
 
 
 def _stories(rng: random.Random, docs: int, start: datetime, end: datetime) -> list[_Story]:
-    count = max(1, docs // 40)
-    span = (end - start).total_seconds()
-    return [
-        _Story(
-            title=_headline(rng),
-            topics=tuple(rng.sample(TOPICS[:8], k=2)),
-            start=start + timedelta(seconds=rng.random() * span),
-            size=rng.randint(3, 12),
-        )
-        for _ in range(count)
-    ]
+    span = _Span(start, end)
+    stories = []
+    for _ in range(max(1, docs // 40)):
+        when = start + timedelta(seconds=rng.random() * (end - start).total_seconds())
+        theme = theme_at(rng, span.position(when), span.days)
+        stories.append(_Story(title=headline(rng, theme), theme=theme, start=when, size=rng.randint(3, 12)))
+    return stories
 
 
 def _document(
@@ -167,17 +172,18 @@ def _document(
         if when.weekday() >= 5 and rng.random() > 0.35:  # weekend follow-ups wait for Monday
             when += timedelta(days=7 - when.weekday())
         title = story.title if rng.random() < 0.6 else f"{story.title}: what we know"
-        topics = list(story.topics) + ([rng.choice(TOPICS)] if rng.random() < 0.4 else [])
+        theme = story.theme
     else:
         when = _weekday_time(rng, start, end)
-        title = _headline(rng)
-        topics = _topics(rng)
+        theme = theme_at(rng, _Span(start, end).position(when), _Span(start, end).days)
+        title = headline(rng, theme)
+    topics = _topics(rng, theme)
     slug = "-".join(title.lower().replace(":", "").split())[:60]
     doc: dict = {
         "_folder": "news" if rng.random() < 0.9 else "archive",
         "category": "news",
         "title": title,
-        "excerpt": f"{title}. " + _sentence(rng) + " ...",
+        "excerpt": excerpt(rng, theme),
         "publishedDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "webUrl": f"https://www.{domain}/{when:%Y/%m}/{slug}-{index}",
         "type": "article",
@@ -217,10 +223,13 @@ def _weekday_time(rng: random.Random, start: datetime, end: datetime) -> datetim
             return when.replace(microsecond=0)
 
 
-def _topics(rng: random.Random) -> list[str]:
-    weights = [1 / (rank + 1) for rank in range(len(TOPICS))]
-    chosen = ["AI"] if rng.random() < 0.6 else []
-    chosen += rng.choices(TOPICS, weights=weights, k=rng.randint(1, 3))
+def _topics(rng: random.Random, theme: Theme) -> list[str]:
+    """The theme's topics, often with AI (what these outlets cover most) and now and then one more."""
+    chosen = list(theme.topics[: rng.randint(1, len(theme.topics))])
+    if rng.random() < 0.45:
+        chosen.insert(0, "AI")
+    if rng.random() < 0.15:
+        chosen.append(rng.choice(TOPICS))
     return chosen
 
 
@@ -242,7 +251,7 @@ def _related(rng: random.Random, urls: list[tuple[str, str, str]], when: datetim
             name = _outlet_name(domain)
         else:
             name, domain = rng.choice(RELATED_ONLY_OUTLETS)
-            title = _headline(rng)
+            title = headline(rng, rng.choice(THEMES))
             url = f"https://{domain}/story/{rng.randint(1, 10**6)}"
         items.append(
             {
@@ -264,15 +273,6 @@ def _variant(rng: random.Random, url: str) -> str:
     if choice == 1:
         return url.replace("https://www.", "http://")
     return url + "/"
-
-
-def _headline(rng: random.Random) -> str:
-    subject = rng.choice(_SUBJECTS)
-    return f"{subject[0].upper()}{subject[1:]} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}"
-
-
-def _sentence(rng: random.Random) -> str:
-    return f"{_headline(rng)} as {rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}."
 
 
 _ODD_DOCUMENTS: dict[str, bytes] = {
