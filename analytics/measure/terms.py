@@ -77,6 +77,7 @@ class TermMatrix:
     outlet_codes: np.ndarray  # each row's outlet as a small integer (-1: no outlet)
     totals: np.ndarray  # each term's count over every row: the prior's shape and "the rest"
     using: np.ndarray  # how many rows use each term: the counts of a selection of every article
+    outlets: np.ndarray  # how many outlets use each term, over every row
 
     def rows(self, articles: pd.DataFrame) -> np.ndarray:
         """The matrix rows of the given articles (articles outside the matrix are left out)."""
@@ -119,7 +120,15 @@ def term_matrix(articles: pd.DataFrame) -> TermMatrix:
     row_of_key = np.full(int(keys.max(initial=-1)) + 1, -1, dtype=np.int64)
     row_of_key[keys[keys >= 0]] = np.flatnonzero(keys >= 0)
     outlets = articles[s.PROVIDER_DOMAIN].astype("category").cat.codes.to_numpy(dtype=np.int64)
-    return TermMatrix(counts, terms, row_of_key, outlets, *_column_sums(counts))
+    return with_sums(counts, terms, row_of_key, outlets)
+
+
+def with_sums(counts: sp.csr_matrix, terms: np.ndarray, row_of_key: np.ndarray, outlet_codes: np.ndarray) -> TermMatrix:
+    """A `TermMatrix` of the counts, with its column sums over every row worked out once."""
+    every = np.arange(counts.shape[0])
+    totals, using = _column_sums(counts)
+    shell = TermMatrix(counts, terms, row_of_key, outlet_codes, totals, using, np.zeros(0, dtype=np.int64))
+    return TermMatrix(counts, terms, row_of_key, outlet_codes, totals, using, _outlets_using(shell, every, counts, np.arange(len(terms))))
 
 
 def _column_sums(counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -259,7 +268,8 @@ def _ranked(matrix: TermMatrix, rows: np.ndarray, chosen: sp.csr_matrix, frame: 
     of the whole selection, and a term far down the score cannot reach the top anyway.
     """
     pool = frame.nlargest(options.top_n * max(options.candidates_per_term, 1), _SCORE, keep="all").index.to_numpy()
-    ranked = frame.loc[pool].assign(**{TERM: matrix.terms[pool], OUTLETS: _outlets_using(matrix, rows, chosen, pool)})
+    outlets = matrix.outlets[pool] if chosen is matrix.counts else _outlets_using(matrix, rows, chosen, pool)
+    ranked = frame.loc[pool].assign(**{TERM: matrix.terms[pool], OUTLETS: outlets})
     enough = min(options.min_outlets, len(np.unique(matrix.outlet_codes[rows])))
     ranked["_wide"] = ranked[OUTLETS] >= enough
     ranked = ranked.sort_values(["_wide", _SCORE, TERM], ascending=[False, False, True], kind="stable")
