@@ -97,7 +97,7 @@ _DETAILS = (
     "after months of talks", "as demand surges", "amid a public inquiry", "for the first time", "on a tight deadline",
     "as rivals hesitate", "after an audit", "in a landmark case", "with union support", "as prices fall",
 )
-_FIGURES = ("worth $40m", "worth $1.2bn", "of 300 sites", "for 2 million users", "in 14 cities", "of 9,000 staff", "after 18 months", "worth €600m")
+_FIGURES = ("worth $40m", "worth $1.2bn", "of 300 sites", "for 2 million users", "in 14 cities", "of 9000 staff", "after 18 months", "worth €600m")
 _CONTEXT = (
     "Analysts expect further announcements within weeks", "Critics say the timetable is unrealistic",
     "The decision follows a year of pilots", "Officials declined to give a budget", "Shares moved sharply on the news",
