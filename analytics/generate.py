@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -178,7 +179,7 @@ def _document(
         theme = theme_at(rng, _Span(start, end).position(when), _Span(start, end).days)
         title = headline(rng, theme)
     topics = _topics(rng, theme)
-    slug = "-".join(title.lower().replace(":", "").split())[:60]
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower())[:60].strip("-")
     doc: dict = {
         "_folder": "news" if rng.random() < 0.9 else "archive",
         "category": "news",

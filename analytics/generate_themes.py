@@ -98,12 +98,13 @@ _DETAILS = (
     "as rivals hesitate", "after an audit", "in a landmark case", "with union support", "as prices fall",
 )
 _FIGURES = ("worth $40m", "worth $1.2bn", "of 300 sites", "for 2 million users", "in 14 cities", "of 9000 staff", "after 18 months", "worth €600m")
-_CONTEXT = (
-    "Analysts expect further announcements within weeks", "Critics say the timetable is unrealistic",
-    "The decision follows a year of pilots", "Officials declined to give a budget", "Shares moved sharply on the news",
-    "Independent experts urged caution", "Trade groups welcomed the plan", "The figures were published on Tuesday",
-    "Details remain scarce", "Opponents plan to challenge it in court", "Earlier trials showed mixed results",
-    "Several competitors are weighing similar steps",
+# How an excerpt ties its sentence to the wider theme; each phrase is rare, the theme's name is not.
+_LINKS = (
+    "as the debate over {} grows", "the latest turn in {}", "amid wider questions about {}",
+    "a sign of how fast {} is changing", "adding pressure on {}", "as scrutiny of {} sharpens",
+    "in a fresh chapter for {}", "as interest in {} climbs", "raising the stakes for {}",
+    "while doubts about {} linger", "as money pours into {}", "as the fight over {} spreads",
+    "deepening the divide over {}", "after weeks of headlines about {}", "as rivals watch {} closely",
 )
 
 
@@ -121,7 +122,7 @@ def headline(rng: random.Random, theme: Theme) -> str:
 
 
 def excerpt(rng: random.Random, theme: Theme) -> str:
-    """Two sentences about the theme that do not repeat the headline word for word."""
+    """A sentence about the theme that does not repeat the headline word for word, naming the theme."""
     actor, subject = rng.choice(theme.actors), rng.choice(theme.subjects)
-    first = f"{actor[0].upper()}{actor[1:]} {rng.choice(_VERBS)} {subject} {rng.choice(_PLACES)}"
-    return f"{first}. {rng.choice(_CONTEXT)}."
+    link = rng.choice(_LINKS).format(theme.name)
+    return f"{actor[0].upper()}{actor[1:]} {rng.choice(_VERBS)} {subject} {rng.choice(_PLACES)}, {link}."
