@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
 from analytics.measure import metrics as m
+from analytics.measure import terms as tm
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,8 +26,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health"]
-CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 2}
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health"]
+CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 4, "Terms": 3}
 
 pytestmark = [
     pytest.mark.browser,
@@ -111,6 +112,22 @@ def test_every_view_renders_its_charts(page, tmp_path):
             panel.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
         time.sleep(0.5)
         page.screenshot(path=str(shots / f"{view.lower().replace(' ', '-')}.png"), full_page=True)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_clicking_a_term_lists_its_articles(page):
+    page.get_by_role("tab", name="Terms").click()
+    chart = page.locator(".stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot").first
+    chart.locator(".main-svg").first.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("g.point path").last.bounding_box()  # the bars are drawn bottom up: the last is the first term
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly's drag layer takes the click
+    heading = page.get_by_text(re.compile(r"articles? behind “[^”]+”"))
+    heading.wait_for(timeout=30_000)
+    term = re.search(r"“([^”]+)”", heading.inner_text()).group(1)
+    corpus = load_corpus(ROOT / "sample_data")
+    expected = tm.top_terms(tm.term_matrix(corpus.articles), corpus.articles)[tm.TERM].iloc[0]
+    assert term == expected
     assert page.locator("[data-testid=stException]").count() == 0
 
 
