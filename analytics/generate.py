@@ -93,18 +93,21 @@ def generate_corpus(
     stories = _stories(rng, docs, start, end)
     written: list[Path] = []
     urls: list[tuple[str, str, str]] = []
+    published: dict[str, str] = {}  # each address's publication time, which a copy delivered again keeps
     index = 0
     while len(written) < docs:
         story = rng.choice(stories) if stories and rng.random() < 0.35 else None
         doc = _document(rng, index, start, end, story, urls, body_paragraphs)
         if urls and rng.random() < 0.02:  # the same article delivered again, URL slightly changed
             url, title, domain = rng.choice(urls)
+            doc["publishedDateTime"] = published[url]
             doc.update(webUrl=_variant(rng, url), title=title)
             doc["provider"] = {"name": _outlet_name(domain), "domain": domain}
         path = out / doc.pop("_folder") / f"{doc['publishedDateTime'][:10]}-{index:06d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_document(doc), encoding="utf-8")
         urls.append((doc["webUrl"], doc["title"], doc["provider"]["domain"]))
+        published.setdefault(doc["webUrl"], doc["publishedDateTime"])
         written.append(path)
         index += 1
     return written
