@@ -3,9 +3,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import REAL_CORPUS
 from inline_frames import articles_frame, with_keys
 from pandas.testing import assert_frame_equal
 
+from analytics import load_corpus
 from analytics import schema as s
 from analytics.measure import terms as tm
 
@@ -108,3 +110,22 @@ def test_terms_of_the_whole_are_the_sum_of_the_terms_of_its_parts(rows):
     whole = tm.term_counts(matrix, articles).set_index(tm.TERM)[[tm.COUNT, tm.ARTICLES]].sort_index()
     assert_frame_equal(summed, whole, check_dtype=False)
     assert whole[tm.ARTICLES].le(len(articles)).all()
+
+
+@pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="the shared real corpus is not present beside the project")
+def test_the_busiest_month_of_real_titles_has_terms_from_those_titles():
+    corpus = load_corpus(REAL_CORPUS)
+    articles = corpus.articles
+    month = articles[s.PUBLISHED_AT].dt.strftime("%Y-%m")
+    busiest = articles[month == month.value_counts().index[0]]
+    matrix = tm.term_matrix(articles)
+    text = (busiest[s.TITLE].fillna("") + " " + busiest[s.EXCERPT].fillna("")).str.lower()
+    for found in (tm.top_terms(matrix, busiest), tm.distinctive_terms(matrix, busiest)):
+        assert len(found) == tm.TermOptions().top_n
+        for row in found.itertuples():  # each term is in as many of the month's articles as it says
+            words = row.term.split()
+            assert not set(words) & tm.stop_words()
+            for word in words:  # (a bigram's words may stand a stop word or a number apart)
+                assert row.articles <= text.str.contains(rf"\b{word}\b").sum()
+        names = {str(name).lower() for name in busiest[s.PROVIDER_NAME].dropna()}
+        assert not set(found[tm.TERM]) & names
