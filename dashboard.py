@@ -247,7 +247,10 @@ def compare_view(p: Page) -> None:
 
 def terms_view(p: Page) -> None:
     st.caption(tv.TERMS_NOTE)
-    term_clicks(p, p.panels(tv.terms_panels(p.sel, p.terms()), selectable=("top-terms", "distinctive-terms", "rising-terms")))
+    panels = tv.terms_panels(p.sel, p.terms())
+    for note in tv.empty_notes(panels):
+        st.info(note)
+    term_clicks(p, p.panels(panels, selectable=("top-terms", "distinctive-terms", "rising-terms")))
 
 
 def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = False) -> None:

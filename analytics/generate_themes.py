@@ -97,7 +97,7 @@ _DETAILS = (
     "after months of talks", "as demand surges", "amid a public inquiry", "for the first time", "on a tight deadline",
     "as rivals hesitate", "after an audit", "in a landmark case", "with union support", "as prices fall",
 )
-_FIGURES = ("worth $40m", "worth $1.2bn", "of 300 sites", "for 2 million users", "in 14 cities", "of 9000 staff", "after 18 months", "worth €600m")
+_FIGURES = ("in a $40m deal", "with $1.2bn at stake", "of 300 sites", "for 2 million users", "in 14 cities", "of 9000 staff", "after 18 months", "backed by €600m")
 # How an excerpt ties its sentence to the wider theme; each phrase is rare, the theme's name is not.
 _LINKS = (
     "as the debate over {} grows", "the latest turn in {}", "amid wider questions about {}",

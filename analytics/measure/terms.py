@@ -201,6 +201,8 @@ def distinctive_terms(
     rows, chosen = _select(matrix, articles)
     counts, using = _count(chosen, matrix)
     other = matrix.totals - counts if reference is None else _count(_select(matrix, reference)[1], matrix)[0]
+    if not other.sum() or not counts.sum():  # nothing to set the selection against (or nothing selected)
+        return pd.DataFrame({name: [] for name in DISTINCTIVE_COLUMNS}).astype({TERM: object, COUNT: np.int64, REFERENCE_COUNT: np.int64, ARTICLES: np.int64, OUTLETS: np.int64})
     prior = matrix.totals * (options.prior_words / max(float(matrix.totals.sum()), 1.0))
     delta, z = log_odds(counts, other, prior)
     frame = pd.DataFrame({COUNT: counts.astype(np.int64), REFERENCE_COUNT: other.astype(np.int64), ARTICLES: using, LOG_ODDS: delta, Z: z, _SCORE: z})

@@ -39,6 +39,18 @@ def terms_panels(sel: Selection, matrix: tm.TermMatrix, options: tm.TermOptions 
     return {name: (frame, terms_figure(frame, *_BARS[name])) for name, frame in frames.items()}
 
 
+# Why a list of distinctive terms can be empty: there is nothing to set the selection against.
+EMPTY_NOTES = {
+    "distinctive-terms": "Distinctive terms need other articles to compare with: the filters keep every article. Choose a period, outlets or topics.",
+    "rising-terms": "Rising terms need articles in the period before, with the same filters: there are none. Choose a later period.",
+}
+
+
+def empty_notes(panels: dict[str, tuple[pd.DataFrame, go.Figure]]) -> list[str]:
+    """What to tell the reader about each list that came out empty because it had nothing to compare with."""
+    return [EMPTY_NOTES[name] for name, (frame, _) in panels.items() if frame.empty and name in EMPTY_NOTES]
+
+
 def previous_articles(sel: Selection) -> pd.DataFrame:
     """The articles rising terms are measured against: the same filters over the period before."""
     return tm.previous_articles(sel.ws.corpus.articles, sel.ws.corpus.topics, sel.filters)

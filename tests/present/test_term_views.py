@@ -70,3 +70,12 @@ def test_a_clicked_term_lists_the_articles_using_it(write, tmp_path):
     march = articles[articles[s.PUBLISHED_AT].dt.month == 3].iloc[::2]
     assert tm.articles_using(matrix, march, "drought")[s.DOC_ID].tolist() == march[s.DOC_ID].tolist()
     assert pd.api.types.is_string_dtype(using[s.TITLE])
+
+
+def test_with_nothing_to_compare_with_the_lists_are_empty_and_say_why(write, tmp_path):
+    ws = _workspace(write, tmp_path)
+    panels = tv.terms_panels(Selection(ws, Filters()), tm.term_matrix(ws.corpus.articles))
+    assert len(panels["top-terms"][0]) > 0
+    assert panels["distinctive-terms"][0].empty and panels["rising-terms"][0].empty
+    assert tv.empty_notes(panels) == [tv.EMPTY_NOTES["distinctive-terms"], tv.EMPTY_NOTES["rising-terms"]]
+    assert list(panels["rising-terms"][0].columns) == tm.DISTINCTIVE_COLUMNS
