@@ -66,7 +66,7 @@ def _themed(articles: pd.DataFrame) -> pd.DataFrame:
     """The articles with titles and excerpts written from the generator's themes at their dates."""
     import random
 
-    from analytics.generate_themes import excerpt, headline, theme_at
+    from analytics.generate import excerpt, headline, theme_at
 
     rng = random.Random(1)
     when = articles[s.PUBLISHED_AT]

@@ -69,7 +69,11 @@ class TermOptions:
 
 @dataclass(frozen=True, eq=False)
 class TermMatrix:
-    """Term counts per article of one load: row `i` is the article whose position in `keys` is `i`."""
+    """Term counts per article of one load: row `i` is the `i`-th article it was built from.
+
+    Articles are found by their `article_key` (`row_of_key`), so a filtered frame of the same
+    load maps to its rows by array indexing; articles without a key are not in the matrix.
+    """
 
     counts: sp.csr_matrix  # articles x terms, occurrences in title + excerpt
     terms: np.ndarray  # the term of each column
@@ -101,7 +105,7 @@ def term_matrix(articles: pd.DataFrame) -> TermMatrix:
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(
-        lowercase=False,  # done with the outlet names below, once
+        lowercase=False,  # `_pieces` lower-cases once, before taking the outlet names out
         token_pattern=TOKEN_PATTERN,
         stop_words=sorted(stop_words()),
         ngram_range=(1, 2),
