@@ -26,7 +26,7 @@ browser:
 
 # The README's screenshots, taken by the end-to-end browser test.
 screenshots: $(STAMP) browser
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py -k every_view
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py -k "every_view or clicking_a_term"
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_report.py -k every_chart_offline
 
 bench: $(STAMP)

@@ -17,10 +17,12 @@ import streamlit as st
 from analytics.frames.fingerprint import fingerprint
 from analytics.frames.workspace import Workspace, open_uploads, open_workspace
 from analytics.measure import metrics as m
+from analytics.measure import terms as tm
 from analytics.measure.filters import Filters
 from analytics.present import charts
 from analytics.present import controls as ct
 from analytics.present import data_roots as dr
+from analytics.present import term_views as tv
 from analytics.present import views as vw
 from analytics.present.export import csv_bytes, provenance_of
 from analytics.present.plain_text import plain
@@ -46,6 +48,12 @@ def load(path: str, fingerprint_key: str) -> Workspace:
 def folder_fingerprint(path: str) -> str:
     """The folder's fingerprint, re-taken at most every 30 s (one stat per file, ~0.5 s at 100k files)."""
     return fingerprint(path)
+
+
+@st.cache_resource(show_spinner="Counting the words of every title and excerpt…", max_entries=2)
+def term_matrix(load_key: tuple, _articles: pd.DataFrame) -> tm.TermMatrix:
+    """The load's document-term matrix, built once per load (source and fingerprint) and shared by every session."""
+    return tm.term_matrix(_articles)
 
 
 @st.cache_data(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
@@ -88,8 +96,12 @@ def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple
 class Page:
     """One rerun's selection plus the view options, and the few widgets every view uses."""
 
-    def __init__(self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str], offer: ct.Choices | None = None) -> None:
+    def __init__(
+        self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str], offer: ct.Choices | None = None,
+        terms: Callable[[], tm.TermMatrix] | None = None,
+    ) -> None:
         self.sel, self.options, self.split, self.colors, self.offer = sel, options, split, colors, offer
+        self.terms = terms or (lambda: tm.term_matrix(sel.ws.corpus.articles))
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
@@ -233,6 +245,23 @@ def compare_view(p: Page) -> None:
         st.info("Choose at least one outlet to compare against the rest.")
         return
     p.panels(vw.compare_view(p.sel, pair, p.options))
+    term_clicks(p, p.panels(tv.compare_terms_panels(p.sel, pair, p.terms()), selectable=("compare-terms-a", "compare-terms-b")), everything=True)
+
+
+def terms_view(p: Page) -> None:
+    st.caption(tv.TERMS_NOTE)
+    panels = tv.terms_panels(p.sel, p.terms())
+    for note in tv.empty_notes(panels):
+        st.info(note)
+    term_clicks(p, p.panels(panels, selectable=("top-terms", "distinctive-terms", "rising-terms")))
+
+
+def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = False) -> None:
+    """The articles using each clicked term: of the selection, or of the whole data (`everything`, for comparisons)."""
+    for points in clicked.values():
+        if term := tv.clicked_term(points):
+            rows = p.sel.ws.corpus.articles if everything else p.sel.a
+            drill_down(tm.articles_using(p.terms(), rows, term), p.sel.ws.corpus.topics, f"“{term}”")
 
 
 def data_health(p: Page) -> None:
@@ -254,6 +283,7 @@ def data_health(p: Page) -> None:
 VIEWS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Outlets": outlets, "Topics": topics_view, "Quality vs heat": quality_view,
     "Stories": stories_view, "Articles": articles_view, "Changes": changes_view, "Compare": compare_view,
+    "Terms": terms_view,
 }
 
 
@@ -269,6 +299,7 @@ def main() -> None:
     if uploads:
         path = plural(len(uploads), "uploaded file")
         ws = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
+        load_key = (path, tuple((f.name, f.size) for f in uploads))
     elif refused := dr.refusal(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
         st.error(plain(refused))  # text from the URL: shown as text, never as Markdown
         return
@@ -276,7 +307,8 @@ def main() -> None:
         st.error(plain(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."))
         return
     else:
-        ws = load(path, folder_fingerprint(path))
+        load_key = (path, folder_fingerprint(path))
+        ws = load(*load_key)
     corpus = ws.corpus
     if corpus.articles.empty:
         st.warning(plain(f"No articles were loaded from {path}. Below is what was found."))
@@ -285,10 +317,12 @@ def main() -> None:
     offer = ct.choices(corpus)
     filters, view = sidebar(offer)
     st.sidebar.download_button(
-        "Download meeting report", lambda: report_html(corpus, filters, view.options, workspace=ws).encode("utf-8"),
+        "Download meeting report",
+        lambda: report_html(corpus, filters, view.options, workspace=ws, term_matrix=term_matrix(load_key, corpus.articles)).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer,
+             lambda: term_matrix(load_key, corpus.articles))
     st.caption(plain(vw.header_caption(p.sel, path)))
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):

@@ -17,7 +17,8 @@ from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.measure import metrics as m
 from analytics.measure.filters import Filters, resolve_providers, resolve_topics
-from analytics.present.export import TABLES, export_csv, export_table, provenance_of
+from analytics.measure.terms import TermOptions
+from analytics.present.export import AGAINST, TABLES, export_csv, export_table, provenance_of, terms_table
 from analytics.present.report import COMPARE_CHOICES, report_html, report_name
 from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
@@ -77,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="CSV file, or a folder for a name with the view and dates (default: stdout)")
     export.add_argument("--limit", type=int, metavar="N", help="at most N rows; a cut export says so in its last line")
     export.add_argument("--no-sidecar", action="store_true", help="with -o, do not write FILE's .provenance.json beside it")
+    export.add_argument(
+        "--against", choices=AGAINST,
+        help="with --table terms: the terms that set the selection apart from the previous period (rising) or the rest of the data",
+    )
     _add_filter_arguments(export)
     export.set_defaults(run=_run_export)
 
@@ -165,8 +170,8 @@ def _run_generate(args: argparse.Namespace) -> int:
 def _run_export(args: argparse.Namespace) -> int:
     corpus = load_corpus(*args.paths)
     filters = filters_from_args(args, corpus)
-    provenance = provenance_of(args.table, corpus, filters)
-    result = export_csv(export_table(corpus, filters, args.table, _options(args)), provenance=provenance, limit=args.limit)
+    provenance = provenance_of(args.table if args.against is None else f"{args.table}-vs-{args.against}", corpus, filters)
+    result = export_csv(_table(args, corpus, filters), provenance=provenance, limit=args.limit)
     if args.output is None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
@@ -180,6 +185,15 @@ def _run_export(args: argparse.Namespace) -> int:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
     _note_problems(corpus)
     return 0
+
+
+def _table(args: argparse.Namespace, corpus: Corpus, filters: Filters) -> pd.DataFrame:
+    """The table `export` writes; terms are as many as `--limit` asks for (else the default list)."""
+    if args.table != "terms":
+        if args.against:
+            raise UsageError("--against goes with --table terms")
+        return export_table(corpus, filters, args.table, _options(args))
+    return terms_table(corpus, filters, args.against, TermOptions(top_n=args.limit) if args.limit else TermOptions())
 
 
 def _run_report(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,8 @@ from plotly.offline import get_plotlyjs
 
 from analytics import load_corpus
 from analytics.measure import metrics as m
+from analytics.measure import terms as tm
+from analytics.measure.filters import Filters, filter_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,8 +28,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health"]
-CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 2}
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health"]
+CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 4, "Terms": 3}
 
 pytestmark = [
     pytest.mark.browser,
@@ -112,6 +115,28 @@ def test_every_view_renders_its_charts(page, tmp_path):
         time.sleep(0.5)
         page.screenshot(path=str(shots / f"{view.lower().replace(' ', '-')}.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_clicking_a_term_lists_its_articles(page, tmp_path):
+    page.set_viewport_size({"width": 1500, "height": 3000})  # the three charts and the articles in one picture
+    page.goto(page.url.split("?")[0] + "?dates=2026-09-01&dates=2026-09-30")  # a month: there is a rest and a month before
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+    page.get_by_role("tab", name="Terms").click()
+    chart = page.locator(".stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot").first
+    chart.locator(".main-svg").first.wait_for(timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("g.point path").last.bounding_box()  # the bars are drawn bottom up: the last is the first term
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly's drag layer takes the click
+    heading = page.get_by_text(re.compile(r"articles? behind “[^”]+”"))
+    heading.wait_for(timeout=30_000)
+    term = re.search(r"“([^”]+)”", heading.inner_text()).group(1)
+    corpus = load_corpus(ROOT / "sample_data")
+    september = filter_articles(corpus.articles, corpus.topics, Filters(start=date(2026, 9, 1), end=date(2026, 9, 30)))
+    expected = tm.top_terms(tm.term_matrix(corpus.articles), september)[tm.TERM].iloc[0]
+    assert term == expected
+    assert page.locator("[data-testid=stException]").count() == 0
+    time.sleep(0.5)
+    page.screenshot(path=str(_screenshot_dir(tmp_path) / "terms.png"), full_page=True)
 
 
 def test_a_filter_click_changes_the_view(page):

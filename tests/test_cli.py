@@ -1,8 +1,10 @@
+import io
 import json
 import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from pathlib import Path
 
@@ -205,3 +207,34 @@ def test_a_name_that_is_not_utf8_is_reported_by_the_library_the_cli_and_its_expo
         assert done.returncode == 0, done.stderr
     assert shown.encode() in subprocess.run([sys.executable, "-m", "analytics", "export", str(folder), "--table", "problems"],
                                             capture_output=True, timeout=120).stdout
+def _drought_and_tariffs(write) -> None:
+    """February about tariffs, March about drought, each across two outlets."""
+    for day in range(1, 7):
+        outlet = {"name": f"Outlet {day % 2}", "domain": f"outlet{day % 2}.test"}
+        write(f"feb-{day}.md", article(day, title=f"Tariffs squeeze exporters in region {day}", excerpt="Exporters count costs.", publishedDateTime=f"2026-02-{day:02d}T09:00:00Z", webUrl=f"https://x.test/feb-{day}", provider=outlet))
+        write(f"mar-{day}.md", article(day, title=f"Drought hits farms in region {day}", excerpt="Farmers wait for rain.", webUrl=f"https://x.test/mar-{day}", provider=outlet))
+
+
+def test_export_terms_top_rising_and_against_the_rest(write, tmp_path, capsysbinary):
+    _drought_and_tariffs(write)
+    march = ["--since", "2026-03-01", "--until", "2026-03-31"]
+
+    def terms(*extra: str) -> pd.DataFrame:
+        assert main(["export", str(tmp_path), "--table", "terms", *march, *extra]) == 0
+        return pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+
+    top = terms()
+    assert list(top.columns) == ["term", "count", "articles", "outlets"]
+    assert {"drought", "farms", "rain"} <= set(top["term"]) and "tariffs" not in set(top["term"])
+    assert top.set_index("term").loc["region", "articles"] == 6  # in every March title, so among the top
+    rising = terms("--against", "previous", "--limit", "3")
+    assert list(rising.columns) == ["term", "count", "reference_count", "articles", "outlets", "log_odds", "z"]
+    assert len(rising) == 3 and "region" not in set(rising["term"])  # as common in February: not rising
+    assert (rising["reference_count"] == 0).all() and (rising["z"] > 0).all()
+    assert terms("--against", "rest")["term"].tolist()[:3] == rising["term"].tolist()  # the rest is February here
+
+
+def test_against_only_goes_with_terms(write, tmp_path, capsys):
+    _drought_and_tariffs(write)
+    assert main(["export", str(tmp_path), "--table", "volume", "--against", "rest"]) == 2
+    assert "--against goes with --table terms" in capsys.readouterr().err

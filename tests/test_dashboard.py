@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
 from analytics import schema as s
+from analytics.measure import terms as tm
 from analytics.measure.filters import Filters, filter_articles
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -38,7 +39,7 @@ def test_runs_on_the_sample_data(monkeypatch, sample):
     assert kpi(app, "Articles") == f"{sample.loaded:,}"
     assert kpi(app, "Files seen") == f"{sample.files_seen:,}"
     assert [tab.label for tab in app.tabs] == [
-        "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health",
+        "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health",
     ]
     assert not app.error
 
@@ -107,6 +108,20 @@ def test_compare_views_run(monkeypatch):
     app.radio(key="cmp").set_value("outlets").run()
     assert not app.exception
     assert app.multiselect(key="cmp_outlets").value == ["dailyledger.example"]
+
+
+def test_terms_view_draws_the_terms_of_the_selection(monkeypatch, sample):
+    app = run_app(SAMPLE, monkeypatch, topic=["Policy"])
+    assert not app.exception
+    charts = {json.loads(chart.proto.spec)["layout"]["title"]["text"]: json.loads(chart.proto.spec) for chart in app.get("plotly_chart")}
+    policy = filter_articles(sample.articles, sample.topics, Filters(topics=("Policy",)))
+    matrix = tm.term_matrix(sample.articles)
+    expected = tm.top_terms(matrix, policy)
+    assert charts["Top terms"]["data"][0]["y"] == expected[tm.TERM].tolist()[::-1]  # the first term on top
+    assert {"Distinctive: more used here than in the rest of the data", "Rising: more used than in the previous period"} <= set(charts)
+    assert any(title.startswith("Terms ") and title.endswith("used more") for title in charts)  # the Compare view's A vs B
+    downloads = {button.proto.label for button in app.get("download_button")}
+    assert {"Download top-terms (CSV)", "Download distinctive-terms (CSV)", "Download rising-terms (CSV)", "Download compare-terms-a (CSV)"} <= downloads
 
 
 def test_bad_annotation_rows_are_reported(monkeypatch):

@@ -40,3 +40,23 @@ def test_odd_documents_each_end_in_a_problem_or_load(tmp_path):
     titles = set(corpus.articles[s.TITLE])
     assert "Why AI systems\u2019 mistakes matter" in titles and "Caf\u00e9 owners try \u201csmart\u201d tills" in titles
     assert "Applied AI Summit 2026" in titles
+
+
+def test_themes_rise_and_fall_and_unrelated_articles_do_not_share_headlines(tmp_path):
+    generate_corpus(tmp_path, 1500, seed=3, body_paragraphs=(1, 1))
+    corpus = load_corpus(tmp_path)
+    articles = corpus.articles
+    text = (articles[s.TITLE] + " " + articles[s.EXCERPT]).str.lower()
+    position = (articles[s.PUBLISHED_AT] - articles[s.PUBLISHED_AT].min()) / (articles[s.PUBLISHED_AT].max() - articles[s.PUBLISHED_AT].min())
+    # "humanoid robots" bursts near 88% of the span and is quiet before: its share there is many times its share elsewhere.
+    robots = text.str.contains("humanoid robots|warehouse automation|robot arms|factory pilots")
+    burst = position.between(0.84, 0.92)
+    assert robots[burst].mean() > 3 * robots[~burst].mean() > 0
+    # Headlines repeat only within a story's few days of coverage (or for an article delivered twice,
+    # under its own address): unrelated articles, weeks apart, do not share one.
+    address = articles[s.WEB_URL].str.replace(r"^https?://(www\.)?|\?.*$|/$", "", regex=True)
+    once = articles[~address.duplicated(keep=False)]
+    headline = once[s.TITLE].str.removesuffix(": what we know")
+    days = once.groupby(headline.to_numpy())[s.PUBLISHED_AT].agg(lambda when: (when.max() - when.min()).days)
+    assert (days > 14).sum() <= 0.005 * len(days), days[days > 14]
+    assert len(days) > 0.6 * len(articles)

@@ -22,6 +22,7 @@ from analytics import schema as s
 from analytics.frames.corpus import Corpus
 from analytics.frames.keys import belongs
 from analytics.measure import metrics as m
+from analytics.measure import terms as tm
 from analytics.measure.filters import (
     Filters,
     filter_articles,
@@ -50,6 +51,7 @@ _TABLES: dict[str, Callable[[Corpus, pd.DataFrame, pd.DataFrame, m.MetricOptions
     "providers": lambda corpus, a, t, o: m.provider_share(a, top_n=o.top_n),
     "topic-mix": lambda corpus, a, t, o: m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n),
     "quality-heat": lambda corpus, a, t, o: m.quality_heat(a),
+    "terms": lambda corpus, a, t, o: tm.top_terms(tm.term_matrix(corpus.articles), a),
 }
 TABLES = tuple(_TABLES)
 
@@ -139,6 +141,22 @@ def export_table(corpus: Corpus, filters: Filters, table: str, options: m.Metric
         raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
     articles = filter_articles(corpus.articles, corpus.topics, filters)
     return _TABLES[table](corpus, articles, topics_of(corpus.topics, articles), options)
+
+
+AGAINST = ("previous", "rest")
+
+
+def terms_table(corpus: Corpus, filters: Filters, against: str | None = None, options: tm.TermOptions = tm.TermOptions()) -> pd.DataFrame:
+    """The top terms of the filtered articles, or with `against` the terms that set them apart from the
+    previous period ("previous": rising terms) or from every other article ("rest")."""
+    if against not in (None, *AGAINST):
+        raise ValueError(f"unknown reference {against!r}; choose one of {', '.join(AGAINST)}")
+    matrix = tm.term_matrix(corpus.articles)
+    articles = filter_articles(corpus.articles, corpus.topics, filters)
+    if against is None:
+        return tm.top_terms(matrix, articles, options)
+    reference = tm.previous_articles(corpus.articles, corpus.topics, filters) if against == "previous" else None
+    return tm.distinctive_terms(matrix, articles, reference, options)
 
 
 def provenance_of(view: str, corpus: Corpus, filters: Filters, *, generated_at: datetime | None = None) -> Provenance:

@@ -22,6 +22,7 @@ from analytics.measure import compare as cmp
 from analytics.measure import metrics as m
 from analytics.measure import movers as mv
 from analytics.measure import spikes as sp
+from analytics.measure import terms as tm
 from analytics.measure.filters import (
     Filters,
     filter_articles,
@@ -62,11 +63,13 @@ def report_html(
     movers: int = 5,
     workspace: Workspace | None = None,
     generated_at: datetime | None = None,
+    term_matrix: tm.TermMatrix | None = None,
 ) -> str:
     """The meeting report for the filtered articles, compared with the previous period unless compare="none".
 
     `compare_outlets` (domains) adds those outlets against the rest. Stories and editors' notes
-    come from `workspace` (the dashboard's), else from the corpus and its source folders.
+    come from `workspace` (the dashboard's), else from the corpus and its source folders; terms
+    from `term_matrix` (the dashboard's, built once per load), else from a matrix built here.
     """
     if compare not in COMPARE_CHOICES:
         raise ValueError(f"unknown comparison {compare!r}; choose one of {COMPARE_CHOICES}")
@@ -104,6 +107,7 @@ def report_html(
         "stories": ri.story_section(a, corpus, story_map, colors, limit=stories) if len(a) else None,
         "articles": _articles(m.top_stories(a, t, limit=stories)),
         "movers": _movers(a, t, before, before_t, movers) if len(before) else [],
+        **_terms(term_matrix or tm.term_matrix(corpus.articles), a, before),
         "comparisons": [ri.comparison_section(side_a, side_b, name, options) for name, side_a, side_b in comparisons],
         "concentration": ri.concentration_rows(a, t, top_n=options.top_n),
         "notes": ri.note_rows(shown_notes),
@@ -215,6 +219,16 @@ def _movers(a: pd.DataFrame, t: pd.DataFrame, before: pd.DataFrame, before_t: pd
         ]
         tables.append({"label": label, "column": column, "rows": rows})
     return tables
+
+
+REPORT_TERMS = tm.TermOptions(top_n=15)
+
+
+def _terms(matrix: tm.TermMatrix, a: pd.DataFrame, before: pd.DataFrame) -> dict:
+    """The "What it was about" and "Rising terms" tables: terms distinctive against the rest, and against the period before."""
+    about = tm.distinctive_terms(matrix, a, None, REPORT_TERMS) if len(a) else pd.DataFrame()
+    rising = tm.distinctive_terms(matrix, a, before, REPORT_TERMS) if len(a) and len(before) else pd.DataFrame()
+    return {"about_terms": about.to_dict("records"), "rising_terms": rising.to_dict("records")}
 
 
 def _health(corpus: Corpus, a: pd.DataFrame, note_problems: pd.DataFrame) -> dict:
