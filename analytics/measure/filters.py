@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from analytics import schema as s
 from analytics.frames.keys import belongs, key_bound, key_mask, member_of, shared_keys
+from analytics.measure import periods
 from analytics.read.urls import normalize_domain
 
 ANY = "any"
@@ -104,12 +105,15 @@ def topics_of(topics: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return topics[belongs(topics, articles)]
 
 
-def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters:
-    """The same filters over the period of equal length just before the selected one."""
-    start = filters.start or data_start
-    end = filters.end or data_end
-    length = (end - start).days + 1
-    return replace(filters, start=start - timedelta(days=length), end=start - timedelta(days=1))
+def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters | None:
+    """The same filters over the calendar period before the selected one (see `periods.previous`).
+
+    A month is compared with the previous month, a week with the previous week, a quarter with
+    the previous quarter; any other range with the days of equal length just before it. Without
+    dates the data's span is the range. None when that period would fall before year 1.
+    """
+    before = periods.previous(periods.period_of(filters.start or data_start, filters.end or data_end))
+    return None if before is None else replace(filters, start=before.start, end=before.end)
 
 
 def _with_topics(articles: pd.DataFrame, topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> np.ndarray:
