@@ -51,13 +51,23 @@ def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
 
 
-def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
-    """Every sidebar widget read into one frozen `Filters` and the view options."""
+def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices, list[str]]:
+    """Every sidebar widget read into one frozen `Filters`, the view options, and notices about the link's values."""
     bar, lo, hi = st.sidebar, offer.first_day, offer.last_day
+    params = {key: st.query_params.get_all(key) for key in st.query_params}  # before the widgets tidy the address
+    notices = ct.link_notices(params, offer)
     bar.header("Filters")
-    days = ct.date_pair(bar.date_input("Published between", (lo, hi), min_value=lo, max_value=hi, key="dates", bind=URL))
+    preset = bar.selectbox("Dates", list(ct.DATE_PRESETS), format_func=ct.DATE_PRESETS.get, key="when", bind=URL)
+    typed = (lo, hi)
+    if preset == "custom":
+        typed = ct.date_pair(bar.date_input("Published between", (lo, hi), min_value=ct.TYPED_RANGE[0], max_value=ct.TYPED_RANGE[1], key="dates", bind=URL))
+    chosen = ct.dates_chosen(preset, typed, offer)
+    if chosen.period:
+        bar.caption(chosen.note)
+    elif chosen.note:  # typed dates beyond the data: say so where the numbers are
+        notices.append(chosen.note)
     filters = offer.filters(
-        days,
+        (chosen.start, chosen.end),
         outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL),
         topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL),
         topic_mode=bar.radio("Articles with", list(ct.TOPIC_MODES), format_func=ct.TOPIC_MODES.get, horizontal=True, key="topic_mode", bind=URL),
@@ -75,7 +85,7 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
         top_n=bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL),
         rolling=bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL),
         split=bar.selectbox("Split volume by", ct.SPLIT_CHOICES, key="split", bind=URL),
-    )
+    ), notices
 
 
 def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple[float, float] | None:
@@ -115,16 +125,16 @@ class Page:
     def drill_period(self, frame: pd.DataFrame, points: list[dict], split: str | None) -> None:
         if points:
             rows, what = vw.drill_rows(self.sel, frame, points[0], granularity=self.options.granularity, split=split)
-            drill_down(rows, self.sel.counted[1], what)
+            drill_down(rows, self.sel.counted[1], what, (self.sel.unit_one, self.sel.unit))
 
 
 def table(frame: pd.DataFrame, **kwargs) -> None:
     st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", **kwargs)
 
 
-def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
-    """The articles behind a selected bar or point."""
-    st.markdown(f"**{plural(len(rows), 'article')} behind {what}**")
+def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[str, str] = ("article", "articles")) -> None:
+    """The articles (or first articles of stories) behind a selected bar or point."""
+    st.markdown(f"**{plural(len(rows), *unit)} behind {what}**")
     table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
@@ -147,8 +157,10 @@ SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
 
 def overview(p: Page) -> None:
     view = vw.overview_view(p.sel, p.options, p.split, p.colors)
-    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis)):
+    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis, p.sel)):
         column.metric(*card)
+    for line in vw.comparison_notes(p.sel):
+        st.caption(line)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
     if note := view.undated_note(p.sel):
@@ -156,6 +168,8 @@ def overview(p: Page) -> None:
     heading, how = vw.spike_texts(len(view.spikes))
     st.subheader(heading)
     st.caption(how)
+    for line in vw.spike_lines(view.spikes, view.granularity, p.sel.unit):
+        st.markdown(f"- {line}")
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
@@ -168,7 +182,7 @@ def outlets(p: Page) -> None:
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
         rows, group = vw.outlet_rows(p.sel, share, points[0])
-        drill_down(rows, p.sel.counted[1], group)
+        drill_down(rows, p.sel.counted[1], group, (p.sel.unit_one, p.sel.unit))
     p.drill_period(by_period, clicked["outlets-by-period"], "provider")
 
 
@@ -274,13 +288,19 @@ def main() -> None:
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
     offer = ct.choices(corpus)
-    filters, view = sidebar(offer)
+    filters, view, notices = sidebar(offer)
+    sel = vw.Selection(ws, filters, view.count_stories)
+    options, finer = sel.drawn_options(view.options)
     st.sidebar.download_button(
-        "Download meeting report", lambda: report_html(corpus, filters, view.options, workspace=ws).encode("utf-8"),
+        "Download meeting report", lambda: report_html(corpus, options=view.options, selection=sel).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    p = Page(sel, options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    for notice in notices:
+        st.warning(notice, icon=":material/link:")
     st.caption(vw.header_caption(p.sel, path))
+    if finer:
+        st.caption(finer)
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):
         with tab:

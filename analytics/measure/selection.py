@@ -29,7 +29,7 @@ YEAR_BEFORE = "year before"
 # How each comparison is named, by the kind of the selected period.
 _PREVIOUS_NAMES = {
     pr.WEEK: "previous week", pr.MONTH: "previous month", pr.QUARTER: "previous quarter",
-    pr.MONTH_SO_FAR: "same days of the previous month", pr.DAYS: "the same number of days before",
+    pr.MONTH_SO_FAR: "same days of the previous month", pr.DAYS: "same number of days before",
 }
 _YEAR_NAMES = {pr.WEEK: "same week last year", pr.MONTH: "same month last year", pr.QUARTER: "same quarter last year"}
 

@@ -23,7 +23,7 @@ from analytics.measure.filters import outlet_names
 from analytics.measure.selection import Selection
 from analytics.present import charts
 from analytics.present import insight_charts as ic
-from analytics.present.report_format import label_periods, plural
+from analytics.present.report_format import label_periods, period_start_text, plural
 
 OUTLETS_VS_REST = "outlets"
 PERIOD_VS_PREVIOUS = "period"
@@ -88,7 +88,8 @@ def header_caption(sel: Selection, source: str) -> str:
     """How many articles the filters keep, from where, and which filters are on."""
     corpus = sel.ws.corpus
     active = sel.filters.describe(outlet_names(corpus.articles))
-    return f"{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
+    counted = f"{plural(len(sel.counted[0]), 'story', 'stories')} in " if sel.count_stories else ""
+    return f"{counted}{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
 
 
 def spike_texts(periods: int) -> tuple[str, str]:
@@ -98,6 +99,14 @@ def spike_texts(periods: int) -> tuple[str, str]:
         f"Spikes: {plural(periods, 'period')} well above the usual level",
         f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it (and at least {o.min_count}).",
     )
+
+
+def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
+    """Each spike for a reader: "week of 23 Mar 2026 · All articles: 16 articles (usually about 8)"."""
+    return [
+        f"{period_start_text(row[m.PERIOD], granularity)} · {row[m.GROUP]}: {row[m.COUNT]:,} {unit} (usually about {row[spikes.BASELINE]:,.0f})"
+        for _, row in found.iterrows()
+    ]
 
 
 def outlet_rows(sel: Selection, share: pd.DataFrame, point: dict) -> tuple[pd.DataFrame, str]:
