@@ -99,6 +99,7 @@ def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--provider", action="append", default=[], metavar="X", help="outlet domain or name (repeatable)")
     group.add_argument("--topic", action="append", default=[], metavar="X", help="topic, any of them (repeatable)")
     group.add_argument("--search", default="", metavar="TEXT", help="text in the title or excerpt")
+    group.add_argument("--count", choices=("articles", "stories"), default="articles", help="count every article, or each story once (as the dashboard's Count)")
     group.add_argument("--granularity", choices=list(m.GRANULARITIES), default=m.MetricOptions.granularity, help="period length for volume and topic mix")
     group.add_argument("--top", type=int, default=m.MetricOptions.top_n, metavar="N", help="outlets/topics shown before 'Other'")
 
@@ -201,7 +202,7 @@ def _run_report(args: argparse.Namespace) -> int:
     filters = filters_from_args(args, corpus)
     path = _output_path(args.output or ".", report_name(corpus, filters))
     outlets = _resolved(resolve_providers, corpus.articles, args.compare_outlets)
-    html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
+    html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets, count_stories=args.count == "stories")
     path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {path}")
     _note_problems(corpus)
