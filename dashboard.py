@@ -29,6 +29,8 @@ from analytics.read.arrow_memory import choose_allocator
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
 ROWS_SHOWN = 1_000
+# Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
+PICK = {"filter_mode": "contains", "select_all": False}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -68,11 +70,11 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices, list[str]]:
         notices.append(chosen.note)
     filters = offer.filters(
         (chosen.start, chosen.end),
-        outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL),
-        topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL),
+        outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL, **PICK),
+        topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL, **PICK),
         topic_mode=bar.radio("Articles with", list(ct.TOPIC_MODES), format_func=ct.TOPIC_MODES.get, horizontal=True, key="topic_mode", bind=URL),
-        categories=bar.multiselect("Category", offer.categories, key="category", bind=URL),
-        types=bar.multiselect("Type", offer.types, key="type", bind=URL),
+        categories=bar.multiselect("Category", offer.categories, key="category", bind=URL, **PICK),
+        types=bar.multiselect("Type", offer.types, key="type", bind=URL, **PICK),
         published=bar.radio("Published", list(ct.PUBLISHED_CHOICES), horizontal=True, key="published", bind=URL),
         quality=_range(bar, "Quality", offer.quality, "quality"),
         heat=_range(bar, "Heat", offer.heat, "heat"),

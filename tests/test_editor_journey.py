@@ -218,3 +218,15 @@ def test_reopening_a_link_lands_on_the_same_view(open_page):
     page = open_page(f"?view=Stories&when={quote(LAST_MONTH)}")
     _wait_for_text(page, "Who else covered this")
     assert "view=Stories" in page.url
+
+
+def test_typing_a_topic_and_enter_picks_that_topic_only(open_page, workspace):
+    topic = ct.choices(workspace.corpus).topics[0]  # "AI" on the sample data
+    page = open_page()
+    page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").filter(has_text="Topics").locator("input").click()
+    page.keyboard.type(topic)
+    page.get_by_role("option", name=topic, exact=True).wait_for(timeout=30_000)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('topic=')", timeout=60_000)
+    time.sleep(1)
+    assert page.url.split("?", 1)[1].count("topic=") == 1 and f"topic={quote(topic).replace('%20', '+')}" in page.url
