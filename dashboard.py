@@ -79,6 +79,7 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices, list[str]]:
         quality=_range(bar, "Quality", offer.quality, "quality"),
         heat=_range(bar, "Heat", offer.heat, "heat"),
         search=bar.text_input("Search titles and excerpts", key="q", bind=URL),
+        include_events=bool(offer.events) and bar.toggle("Count events as articles", key="events", bind=URL, help=f"Events ({', '.join(offer.events)}) are listed on their own unless counted."),
     )
     bar.header("View")
     return filters, ct.view_choices(
@@ -175,6 +176,10 @@ def overview(p: Page) -> None:
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
+    if len(events := vw.events_in_period(p.sel)):
+        st.subheader("Events in this period")
+        table(events, column_config=ARTICLE_COLUMNS)
+        p.download(events, "events")
 
 
 def outlets(p: Page) -> None:

@@ -16,7 +16,7 @@ from analytics import schema as s
 from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.measure import metrics as m
-from analytics.measure.filters import Filters, resolve_providers, resolve_topics
+from analytics.measure.filters import Filters, resolve_providers, resolve_topics, without_events
 from analytics.measure.periods import CUSTOM, PRESETS, as_of, preset_period
 from analytics.present.export import TABLES, export_csv, export_table, provenance_of
 from analytics.present.report import COMPARE_CHOICES, report_html, report_name
@@ -99,6 +99,7 @@ def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--provider", action="append", default=[], metavar="X", help="outlet domain or name (repeatable)")
     group.add_argument("--topic", action="append", default=[], metavar="X", help="topic, any of them (repeatable)")
     group.add_argument("--search", default="", metavar="TEXT", help="text in the title or excerpt")
+    group.add_argument("--events", action="store_true", help="count events (type: conference and the like) as articles; left out by default")
     group.add_argument("--count", choices=("articles", "stories"), default="articles", help="count every article, or each story once (as the dashboard's Count)")
     group.add_argument("--granularity", choices=list(m.GRANULARITIES), default=m.MetricOptions.granularity, help="period length for volume and topic mix")
     group.add_argument("--top", type=int, default=m.MetricOptions.top_n, metavar="N", help="outlets/topics shown before 'Other'")
@@ -128,7 +129,8 @@ def filters_from_args(args: argparse.Namespace, corpus: Corpus, today: date | No
             raise UsageError(f"--period {args.period} falls outside the calendar")
         if chosen is not None:
             start, end = start or chosen.start, end or chosen.end
-    return Filters(start=start, end=end, providers=providers, topics=topics, search=args.search)
+    filters = Filters(start=start, end=end, providers=providers, topics=topics, search=args.search)
+    return filters if getattr(args, "events", False) else without_events(filters, corpus.articles)
 
 
 def _resolved(

@@ -170,3 +170,20 @@ def test_no_cache_neither_reads_nor_writes_the_cache(write, tmp_path, monkeypatc
     assert len(list((tmp_path / "cache").glob("*.arrow"))) == 1
     assert main(["cache"]) == 0 and "1 cached corpora" in capsys.readouterr().out
     assert main(["cache", "--clear"]) == 0 and "removed 1 cache files" in capsys.readouterr().out
+
+
+def test_events_are_left_out_unless_asked_and_periods_are_presets(write, tmp_path, capsys):
+    for n in (1, 2, 3):
+        write(f"a{n}.md", article(n))
+    write("summit.md", article(4, type="conference", title="The Summit"))
+    out = tmp_path / "out.csv"
+    assert main(["export", str(tmp_path), "--table", "articles", "-o", str(out)]) == 0
+    assert "The Summit" not in out.read_text(encoding="utf-8-sig")
+    assert main(["export", str(tmp_path), "--table", "articles", "--events", "-o", str(out)]) == 0
+    assert "The Summit" in out.read_text(encoding="utf-8-sig")
+    # The data ends on 4 March 2026: the last complete week is 23 Feb – 1 Mar.
+    assert main(["report", str(tmp_path), "--period", "last-week", "-o", f"{tmp_path / 'r'}/"]) == 0
+    assert "report_2026-02-23_2026-03-01.html" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["report", str(tmp_path), "--period", "next-week"])
+    assert "invalid choice: 'next-week'" in capsys.readouterr().err

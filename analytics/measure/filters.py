@@ -17,6 +17,9 @@ from analytics.read.urls import normalize_domain
 
 ANY = "any"
 ALL = "all"
+# Document types that are events (a conference, a webinar), not articles: the front doors leave
+# them out of article counts unless asked, and list them on their own.
+EVENT_TYPES = frozenset({"conference", "event", "meetup", "summit", "webinar", "workshop"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Filters:
     quality: tuple[float, float] | None = None
     heat: tuple[float, float] | None = None
     search: str = ""
+    exclude_types: tuple[str, ...] = ()  # document types left out (events, by default in the front doors)
 
     def describe(self, outlet_names: Mapping[str, str] | None = None) -> list[str]:
         """The active filters as short human phrases (empty when nothing is filtered).
@@ -61,7 +65,21 @@ class Filters:
                 parts.append(f"{label} {bounds[0]:g}–{bounds[1]:g}")
         if self.search:
             parts.append(f"search: “{self.search}”")
+        if self.exclude_types:
+            parts.append(f"events left out ({', '.join(self.exclude_types)})")
         return parts
+
+
+def event_types(articles: pd.DataFrame) -> tuple[str, ...]:
+    """The event types (conference, webinar…) found among the documents, sorted."""
+    found = articles[s.TYPE].dropna().astype(str).unique()
+    return tuple(sorted(kind for kind in found if kind.casefold() in EVENT_TYPES))
+
+
+def without_events(filters: Filters, articles: pd.DataFrame) -> Filters:
+    """The filters leaving out the events in `articles`, except event types chosen explicitly."""
+    left_out = tuple(kind for kind in event_types(articles) if kind not in filters.types)
+    return replace(filters, exclude_types=left_out)
 
 
 def outlet_names(articles: pd.DataFrame) -> dict[str, str]:
@@ -88,6 +106,8 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
     for column, values in ((s.PROVIDER_DOMAIN, filters.providers), (s.CATEGORY, filters.categories), (s.TYPE, filters.types)):
         if values:
             keep &= articles[column].isin(values)
+    if filters.exclude_types:
+        keep &= ~articles[s.TYPE].isin(filters.exclude_types).fillna(False)
     if filters.topics:
         keep &= _with_topics(articles, topics, filters.topics, filters.topic_mode)
     if filters.published is not None:

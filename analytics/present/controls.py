@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics import schema as s
 from analytics.frames.corpus import Corpus
-from analytics.measure.filters import ALL, ANY, Filters, outlet_labels
+from analytics.measure.filters import ALL, ANY, Filters, event_types, outlet_labels
 from analytics.measure import periods as pr
 from analytics.measure.metrics import MetricOptions
 from analytics.present.views import data_span
@@ -63,6 +63,7 @@ class Choices:
     quality: tuple[float, float] | None  # None: no range to choose from
     heat: tuple[float, float] | None
     busiest_outlet: str | None
+    events: tuple[str, ...] = ()  # event types in the data (left out of article counts unless asked)
 
     def filters(
         self,
@@ -77,6 +78,7 @@ class Choices:
         quality: tuple[float, float] | None = None,
         heat: tuple[float, float] | None = None,
         search: str = "",
+        include_events: bool = False,
     ) -> Filters:
         """The filters the chosen values mean: a control left at its full range filters nothing,
         so undated articles and articles without scores stay in."""
@@ -87,6 +89,7 @@ class Choices:
             start=start, end=end, providers=tuple(outlets), topics=tuple(topics), topic_mode=topic_mode,
             categories=tuple(categories), types=tuple(types), published=PUBLISHED_CHOICES[published],
             quality=_narrowed(quality, self.quality), heat=_narrowed(heat, self.heat), search=search,
+            exclude_types=() if include_events else tuple(kind for kind in self.events if kind not in types),
         )
 
 
@@ -109,6 +112,7 @@ def choices(corpus: Corpus, today: date | None = None) -> Choices:
         quality=_span(articles[s.QUALITY]),
         heat=_span(articles[s.HEAT]),
         busiest_outlet=domains.value_counts().index[0] if len(domains) else None,
+        events=event_types(articles),
     )
 
 

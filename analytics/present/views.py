@@ -7,7 +7,7 @@ streamlit, so every view can be tested (and reused) without a browser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -107,6 +107,15 @@ def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
         f"{period_start_text(row[m.PERIOD], granularity)} · {row[m.GROUP]}: {row[m.COUNT]:,} {unit} (usually about {row[spikes.BASELINE]:,.0f})"
         for _, row in found.iterrows()
     ]
+
+
+def events_in_period(sel: Selection) -> pd.DataFrame:
+    """The events (conferences and the like) the filters leave out of the counts, listed on their own."""
+    if not sel.filters.exclude_types:
+        return pd.DataFrame()
+    kept = replace(sel.filters, types=sel.filters.exclude_types, exclude_types=())
+    events, topics = sel.narrow(kept)
+    return m.top_stories(events, topics, limit=None)
 
 
 def outlet_rows(sel: Selection, share: pd.DataFrame, point: dict) -> tuple[pd.DataFrame, str]:

@@ -31,7 +31,14 @@ def test_the_choices_are_what_the_data_holds(corpus):
 
 def test_controls_left_at_their_full_range_filter_nothing(corpus):
     offer = ct.choices(corpus)
-    assert offer.filters((offer.first_day, offer.last_day), quality=offer.quality, heat=offer.heat) == Filters()
+    assert offer.filters((offer.first_day, offer.last_day), quality=offer.quality, heat=offer.heat, include_events=True) == Filters()
+
+
+def test_events_are_left_out_unless_asked_or_chosen(corpus):
+    offer = ct.choices(corpus)
+    assert offer.events == ("conference",)  # the sample data's one conference
+    assert offer.filters((offer.first_day, offer.last_day)) == Filters(exclude_types=("conference",))
+    assert offer.filters((offer.first_day, offer.last_day), types=["conference"]).exclude_types == ()
 
 
 def test_chosen_values_become_filters(corpus):
@@ -43,7 +50,7 @@ def test_chosen_values_become_filters(corpus):
     )
     assert chosen == Filters(
         start=offer.first_day, end=offer.first_day, providers=(offer.outlets[0],), topics=tuple(offer.topics[:2]),
-        topic_mode="all", published=False, quality=(lo + 1, hi), search="energy",
+        topic_mode="all", published=False, quality=(lo + 1, hi), search="energy", exclude_types=offer.events,
     )
 
 
