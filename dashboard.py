@@ -21,7 +21,7 @@ from analytics.measure.filters import Filters
 from analytics.present import charts
 from analytics.present import controls as ct
 from analytics.present import views as vw
-from analytics.present.export import csv_bytes, provenance_of
+from analytics.present.export import articles_table, csv_bytes, provenance_of
 from analytics.present.report import report_html, report_name
 from analytics.present.report_format import plural
 from analytics.read.arrow_memory import choose_allocator
@@ -131,8 +131,10 @@ class Page:
             drill_down(rows, self.sel.counted[1], what, (self.sel.unit_one, self.sel.unit))
 
 
-def table(frame: pd.DataFrame, **kwargs) -> None:
-    st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", **kwargs)
+def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
+    """A table with every column named for people (the given settings first)."""
+    config = {name: vw.column_label(name) for name in frame.columns} | (column_config or {})
+    st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", column_config=config)
 
 
 def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[str, str] = ("article", "articles")) -> None:
@@ -149,6 +151,7 @@ def columns(spec: dict[str, object]) -> dict[str, object]:
         "day": lambda label: st.column_config.DateColumn(label, format="YYYY-MM-DD"),
         "score": lambda label: st.column_config.NumberColumn(label, format="%.0f"),
         "percent": lambda label: st.column_config.NumberColumn(label, format="percent"),
+        "points": lambda label: st.column_config.NumberColumn(label, format="%+.1f pts"),
         "link": lambda label: st.column_config.LinkColumn(label, display_text="open"),
     }
     return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
@@ -226,7 +229,7 @@ def articles_view(p: Page) -> None:
     shown = m.top_stories(a, t, limit=ROWS_SHOWN)
     st.caption(vw.articles_caption(len(a), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
-    p.download(lambda: m.top_stories(a, t, limit=None), "articles")
+    p.download(lambda: articles_table(a, t), "articles")  # the same columns as `export --table articles`
 
 
 def changes_view(p: Page) -> None:

@@ -34,7 +34,8 @@ OUTSIDE_NOTE = "Outlets that keep appearing in the articles' related links but a
 TIMELINE_STORIES = 10
 
 # How the dashboard's tables show their columns: hidden (None), a label, or (kind, label) with
-# kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent", "link".
+# kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent" (a share: 0.12 is 12%),
+# "points" (a difference of shares, already ×100: 12.6 is 12.6 points), "link".
 WHEN = "YYYY-MM-DD HH:mm"
 ARTICLE_TABLE: dict[str, object] = {
     s.DOC_ID: None, s.TITLE: ("wide", "Title"), s.PROVIDER_NAME: "Outlet", s.PUBLISHED_AT: ("when", "Published (UTC)"),
@@ -46,7 +47,22 @@ STORY_TABLE: dict[str, object] = {
     stories.FIRST_PUBLISHED_AT: ("when", "First published (UTC)"), stories.LAST_PUBLISHED_AT: ("when", "Last published (UTC)"),
 }
 SPIKE_TABLE: dict[str, object] = STORY_TABLE | {m.PERIOD: ("day", "Period"), m.GROUP: "Group", spikes.RANK: "#"}
-MOVER_TABLE: dict[str, object] = {mv.SHARE: ("percent", None), mv.PREVIOUS_SHARE: ("percent", None), mv.CHANGE: ("percent", "change (points)")}
+MOVER_TABLE: dict[str, object] = {
+    mv.GROUP: "Name", mv.COUNT: "Now", mv.SHARE: ("percent", "Share now"), mv.PREVIOUS_COUNT: "Before",
+    mv.PREVIOUS_SHARE: ("percent", "Share before"), mv.CHANGE: ("points", "Change (points)"), mv.STATUS: "Status",
+}
+# Names people read for the columns no table spec names; anything else is written out ("first_outlet" → "First outlet").
+COLUMN_LABELS = {
+    s.PROVIDER_DOMAIN: "Outlet domain", s.PROVIDER_NAME: "Outlet", stories.ARTICLES_CITING: "Articles citing it",
+    stories.MENTIONS: "Mentions", stories.N_OUTLETS: "Outlets", s.PATH: "File", s.SEVERITY: "Severity", s.MESSAGE: "Problem",
+    compare.DIFFERENCE: "Difference (A − B)", m.METRIC: "Measure", m.VALUE: "Value",
+}
+
+
+def column_label(name: object) -> str:
+    """A column's name for people: a known label, else the name written out."""
+    text = str(name)
+    return COLUMN_LABELS.get(text, text.replace("_", " ").capitalize() if text.islower() else text)
 
 
 def data_span(corpus: Corpus) -> tuple:
@@ -309,7 +325,11 @@ def change_view(sel: Selection, *, min_count: int) -> Changes:
         other = Selection(sel.ws, window, sel.count_stories)
         (now, now_t), (before, before_t), baseline = other.counted, other.before, other.baseline()
         against = baseline.phrase() if baseline else "period before"
-    frames = {by: mv.movers(now, now_t, before, before_t, by=by, min_count=min_count) for by in ("topic", "provider")}
+    # A change of shares is shown (and downloaded) in percentage points, not as a percentage.
+    frames = {
+        by: (frame := mv.movers(now, now_t, before, before_t, by=by, min_count=min_count)).assign(**{mv.CHANGE: frame[mv.CHANGE] * 100})
+        for by in ("topic", "provider")
+    }
     return Changes(label, len(now), len(before), frames, against, sel.unit)
 
 
