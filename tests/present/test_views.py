@@ -89,7 +89,7 @@ def test_every_column_the_article_and_story_tables_show_has_a_setting(ws, colors
     assert set(m.top_stories(sel.a, sel.t).columns) == set(vw.ARTICLE_TABLE)
     assert set(vw.story_view(sel, colors).stories.columns) <= set(vw.STORY_TABLE)
     kinds = {how[0] for spec in (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE) for how in spec.values() if isinstance(how, tuple)}
-    assert kinds <= {"wide", "when", "day", "score", "percent", "link"}
+    assert kinds <= {"wide", "when", "day", "score", "percent", "points", "link"}
 
 
 def test_events_are_listed_on_their_own_not_counted_as_articles(ws):
