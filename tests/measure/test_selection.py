@@ -116,3 +116,10 @@ def test_december_2019_on_the_real_documents(tmp_path):
     sel = Selection(real, december)
     dashboard = _dashboard_spikes(sel, "month")  # one month is drawn (and judged) by week
     assert dashboard and dashboard == _report_spikes(sel, "month") == _cli_spikes(tmp_path, REAL_CORPUS, december, "month")
+
+
+@pytest.mark.parametrize("start", [date(1, 1, 1), date(1677, 9, 1)])
+def test_the_history_before_a_start_outside_pandas_range_is_empty_not_an_error(ws, start):
+    sel = Selection(ws, Filters(start=start, topics=("AI",)))
+    history, _ = sel.history
+    assert len(history) == len(sel.counted[0])
