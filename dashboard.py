@@ -104,7 +104,7 @@ class Page:
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
-        provenance = provenance_of(name, self.sel.ws.corpus, self.sel.filters)
+        provenance = provenance_of(vw.download_name(name, self.sel), self.sel.ws.corpus, self.sel.filters)
         make = frame if callable(frame) else lambda: frame
         st.download_button(
             f"Download {name} (CSV)", lambda: csv_bytes(make(), provenance=provenance), provenance.file_name(),

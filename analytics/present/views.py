@@ -117,6 +117,15 @@ def spike_texts(periods: int) -> tuple[str, str]:
     )
 
 
+# Downloads whose numbers count stories when the view counts stories.
+COUNTED_DOWNLOADS = frozenset({"volume", "outlet-share", "outlets-by-period", "topic-mix", "topics-over-time"})
+
+
+def download_name(name: str, sel: Selection) -> str:
+    """A download's name, saying "stories" when its numbers count stories (e.g. `volume-stories`)."""
+    return f"{name}-stories" if sel.count_stories and name in COUNTED_DOWNLOADS else name
+
+
 def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
     """Each spike for a reader: "week of 23 Mar 2026 · All articles: 16 articles (usually about 8)"."""
     return [

@@ -101,3 +101,9 @@ def test_events_are_listed_on_their_own_not_counted_as_articles(ws):
     counted = vw.Selection(ws, Filters(start=date(2026, 5, 1), end=date(2026, 5, 31)))
     assert len(counted.a) == len(sel.a) + 1 and vw.events_in_period(counted).empty
     assert "events left out (conference)" in vw.header_caption(sel, "here")
+
+
+def test_downloads_that_count_stories_say_so_in_their_names(ws):
+    stories, articles = vw.Selection(ws, Filters(), count_stories=True), vw.Selection(ws, Filters())
+    assert vw.download_name("volume", stories) == "volume-stories" and vw.download_name("volume", articles) == "volume"
+    assert vw.download_name("articles", stories) == "articles"
