@@ -1,6 +1,7 @@
 """The dashboard, run headless with Streamlit's AppTest."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,24 @@ def test_changes_view_respects_the_minimum_count(monkeypatch):
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception
+
+
+def test_last_complete_month_is_compared_with_the_month_before(monkeypatch, sample):
+    app = run_app(SAMPLE, monkeypatch)
+    app.sidebar.selectbox(key="when").select("last-month").run()
+    assert not app.exception
+    # The sample data ends on 29 Oct 2026: the last complete month is September.
+    september = Filters(start=date(2026, 9, 1), end=date(2026, 9, 30), exclude_types=("conference",))
+    assert kpi(app, "Articles") == f"{len(filter_articles(sample.articles, sample.topics, september)):,}"
+    card = next(metric for metric in app.metric if metric.label == "Articles")
+    assert card.delta.endswith("vs Aug 2026")
+    captions = [caption.value for caption in app.caption]
+    assert any(text.startswith("Compared with the previous month, Aug 2026 (1 Aug 2026 – 31 Aug 2026): ") for text in captions)
+    assert any(text.startswith("Compared with the same month last year, Sep 2025 (1 Sep 2025 – 30 Sep 2025): ") for text in captions)
+    assert "Sep 2026 is a single month, so it is shown by week." in captions
+
+
+def test_a_link_with_an_unknown_outlet_says_what_is_shown(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch, outlet="Nowhere Times", topic="AI")
+    assert not app.exception
+    assert "The link asks for outlet 'Nowhere Times', which is not in this data; every outlet is shown." in [warning.value for warning in app.warning]
