@@ -143,6 +143,13 @@ class Selection:
             *self.history, start=first, end=last, granularity=granularity, split=split, top_groups=top_groups, top_n=top_n, options=options
         )
 
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The events (conferences and the like) the filters leave out of the counts, to list on their own."""
+        if not self.filters.exclude_types:
+            return self.a.iloc[0:0]
+        return self.narrow(replace(self.filters, types=self.filters.exclude_types, exclude_types=()))[0]
+
     def drawn_options(self, options: MetricOptions) -> tuple[MetricOptions, str | None]:
         """The options charts are drawn with (a finer granularity when the dates hold one period), and a note when finer."""
         granularity, note = pr.fitting_granularity(self.period, options.granularity)

@@ -107,6 +107,10 @@ def report_html(
         "spikes_not_shown": found.not_shown,
         "stories": ri.story_section(a, corpus, ws.story_map, colors, limit=stories) if len(a) else None,
         "articles": _articles(m.top_stories(a, t, limit=stories)),
+        "events": [
+            {"title": row[s.TITLE], "outlet": row[s.PROVIDER_NAME], "date": date_text(row[s.PUBLISHED_AT], "%Y-%m-%d"), "url": web_address(row[s.WEB_URL])}
+            for _, row in sel.events.sort_values(s.PUBLISHED_AT).iterrows()
+        ],
         "movers": _movers(counted, counted_t, before, before_t, movers) if len(before) else [],
         "comparisons": [ri.comparison_section(side_a, side_b, name, options) for name, side_a, side_b in comparisons],
         "concentration": ri.concentration_rows(a, t, top_n=options.top_n),

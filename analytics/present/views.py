@@ -7,7 +7,7 @@ streamlit, so every view can be tested (and reused) without a browser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +19,7 @@ from analytics.measure import compare, spikes
 from analytics.measure import concentration as cc
 from analytics.measure import metrics as m
 from analytics.measure import movers as mv
-from analytics.measure.filters import outlet_names
+from analytics.measure.filters import outlet_names, topics_of
 from analytics.measure.selection import Selection
 from analytics.present import charts
 from analytics.present import insight_charts as ic
@@ -135,12 +135,8 @@ def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
 
 
 def events_in_period(sel: Selection) -> pd.DataFrame:
-    """The events (conferences and the like) the filters leave out of the counts, listed on their own."""
-    if not sel.filters.exclude_types:
-        return pd.DataFrame()
-    kept = replace(sel.filters, types=sel.filters.exclude_types, exclude_types=())
-    events, topics = sel.narrow(kept)
-    return m.top_stories(events, topics, limit=None)
+    """The events the filters leave out of the counts, as the articles table shows them."""
+    return m.top_stories(sel.events, topics_of(sel.ws.corpus.topics, sel.events), limit=None) if len(sel.events) else pd.DataFrame()
 
 
 def outlet_rows(sel: Selection, share: pd.DataFrame, point: dict) -> tuple[pd.DataFrame, str]:

@@ -1,5 +1,6 @@
 import os
 import re
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -400,3 +401,17 @@ def test_insight_report_renders_offline_without_running_document_text(browser, i
     assert len(drawn) == 9 and all(points > 0 for points in drawn.values()), drawn
     assert attempted == [] and dialogs == []
     assert page.locator("#stories").get_by_text(HOSTILE_STORY, exact=True).count() == 1
+
+
+def test_events_are_listed_apart_from_the_articles():
+    from pathlib import Path
+
+    from analytics.frames.workspace import open_workspace
+    from analytics.measure.selection import Selection
+
+    ws = open_workspace(Path(__file__).resolve().parents[2] / "sample_data")
+    may = Filters(start=date(2026, 5, 1), end=date(2026, 5, 31), exclude_types=("conference",))
+    page = report_html(ws.corpus, selection=Selection(ws, may))
+    events = page[page.index('<section id="events">'):page.index('<section id="stories">')]
+    assert "Applied AI Summit 2026" in events and "2026-05-12" in events
+    assert '<section id="events">' not in report_html(ws.corpus, selection=Selection(ws, replace(may, exclude_types=())))
