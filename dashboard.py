@@ -24,6 +24,7 @@ from analytics.present import views as vw
 from analytics.present.export import articles_table, csv_bytes, provenance_of
 from analytics.present.report import report_html, report_name
 from analytics.present.report_format import plural
+from analytics.present.safety import markdown_text
 from analytics.read.arrow_memory import choose_allocator
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
@@ -139,7 +140,7 @@ def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
 
 def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[str, str] = ("article", "articles")) -> None:
     """The articles (or first articles of stories) behind a selected bar or point."""
-    st.markdown(f"**{plural(len(rows), *unit)} behind {what}**")
+    st.markdown(f"**{plural(len(rows), *unit)} behind {markdown_text(what)}**")
     table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
@@ -175,7 +176,7 @@ def overview(p: Page) -> None:
     st.subheader(heading)
     st.caption(how)
     for line in vw.spike_lines(view.spikes, view.granularity, p.sel.unit):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {markdown_text(line)}")
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")

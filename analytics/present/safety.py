@@ -16,3 +16,12 @@ def neutralize_csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+# Characters Markdown (as Streamlit renders it) may read as markup: links, images, emphasis, HTML.
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def markdown_text(text: str) -> str:
+    """Text from the documents made safe to show inside Markdown: every markup character escaped."""
+    return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
