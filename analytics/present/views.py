@@ -113,7 +113,8 @@ def spike_texts(periods: int) -> tuple[str, str]:
     o = spikes.SpikeOptions()
     return (
         f"Spikes: {plural(periods, 'period')} well above the usual level",
-        f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it (and at least {o.min_count}).",
+        f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it, "
+        f"looking back past the chosen dates over all the data these filters keep (and at least {o.min_count}). The meeting report finds the same spikes.",
     )
 
 
