@@ -24,7 +24,7 @@ from analytics.present import controls as ct
 from analytics.present import data_roots as dr
 from analytics.present import term_views as tv
 from analytics.present import views as vw
-from analytics.present.export import csv_bytes, provenance_of
+from analytics.present.export import articles_table, csv_bytes, provenance_of
 from analytics.present.plain_text import plain
 from analytics.present.report import report_html, report_name
 from analytics.present.report_format import inert_labels, plural
@@ -33,6 +33,8 @@ from analytics.read.arrow_memory import choose_allocator
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
 ROWS_SHOWN = 1_000
+# Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
+PICK = {"filter_mode": "contains", "select_all": False}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -61,22 +63,33 @@ def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
 
 
-def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
-    """Every sidebar widget read into one frozen `Filters` and the view options."""
+def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices, list[str]]:
+    """Every sidebar widget read into one frozen `Filters`, the view options, and notices about the link's values."""
     bar, lo, hi = st.sidebar, offer.first_day, offer.last_day
+    params = {key: st.query_params.get_all(key) for key in st.query_params}  # before the widgets tidy the address
+    notices = ct.link_notices(params, offer)
     bar.header("Filters")
-    days = ct.date_pair(bar.date_input("Published between", (lo, hi), min_value=lo, max_value=hi, key="dates", bind=URL))
+    preset = bar.selectbox("Dates", list(ct.DATE_PRESETS), format_func=ct.DATE_PRESETS.get, key="when", bind=URL)
+    typed = (lo, hi)
+    if preset == "custom":
+        typed = ct.date_pair(bar.date_input("Published between", (lo, hi), min_value=ct.TYPED_RANGE[0], max_value=ct.TYPED_RANGE[1], key="dates", bind=URL))
+    chosen = ct.dates_chosen(preset, typed, offer)
+    if chosen.period:
+        bar.caption(chosen.note)
+    elif chosen.note:  # typed dates beyond the data: say so where the numbers are
+        notices.append(chosen.note)
     filters = offer.filters(
-        days,
-        outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL),
-        topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL),
+        (chosen.start, chosen.end),
+        outlets=bar.multiselect("Outlets", offer.outlets, format_func=offer.outlet_labels.get, key="outlet", bind=URL, **PICK),
+        topics=bar.multiselect("Topics", offer.topics, key="topic", bind=URL, **PICK),
         topic_mode=bar.radio("Articles with", list(ct.TOPIC_MODES), format_func=ct.TOPIC_MODES.get, horizontal=True, key="topic_mode", bind=URL),
-        categories=bar.multiselect("Category", offer.categories, key="category", bind=URL),
-        types=bar.multiselect("Type", offer.types, key="type", bind=URL),
+        categories=bar.multiselect("Category", offer.categories, key="category", bind=URL, **PICK),
+        types=bar.multiselect("Type", offer.types, key="type", bind=URL, **PICK),
         published=bar.radio("Published", list(ct.PUBLISHED_CHOICES), horizontal=True, key="published", bind=URL),
         quality=_range(bar, "Quality", offer.quality, "quality"),
         heat=_range(bar, "Heat", offer.heat, "heat"),
         search=bar.text_input("Search titles and excerpts", key="q", bind=URL),
+        include_events=bool(offer.events) and bar.toggle("Count events as articles", key="events", bind=URL, help=f"Events ({', '.join(offer.events)}) are listed on their own unless counted."),
     )
     bar.header("View")
     return filters, ct.view_choices(
@@ -85,7 +98,7 @@ def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
         top_n=bar.slider("Top N outlets/topics", 3, 20, 8, key="top", bind=URL),
         rolling=bar.slider("Rolling mean over periods (0 = off)", 0, 12, 0, key="rolling", bind=URL),
         split=bar.selectbox("Split volume by", ct.SPLIT_CHOICES, key="split", bind=URL),
-    )
+    ), notices
 
 
 def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple[float, float] | None:
@@ -105,7 +118,7 @@ class Page:
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
-        provenance = provenance_of(name, self.sel.ws.corpus, self.sel.filters)
+        provenance = provenance_of(vw.download_name(name, self.sel), self.sel.ws.corpus, self.sel.filters)
         make = frame if callable(frame) else lambda: frame
         st.download_button(
             f"Download {name} (CSV)", lambda: csv_bytes(make(), provenance=provenance), provenance.file_name(),
@@ -130,16 +143,18 @@ class Page:
     def drill_period(self, frame: pd.DataFrame, points: list[dict], split: str | None) -> None:
         if points:
             rows, what = vw.drill_rows(self.sel, frame, points[0], granularity=self.options.granularity, split=split)
-            drill_down(rows, self.sel.counted[1], what)
+            drill_down(rows, self.sel.counted[1], what, (self.sel.unit_one, self.sel.unit))
 
 
-def table(frame: pd.DataFrame, **kwargs) -> None:
-    st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", **kwargs)
+def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
+    """A table with every column named for people (the given settings first)."""
+    config = {name: vw.column_label(name) for name in frame.columns} | (column_config or {})
+    st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", column_config=config)
 
 
-def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str) -> None:
-    """The articles behind a selected bar or point."""
-    st.markdown(f"**{plural(len(rows), 'article')} behind {plain(what)}**")
+def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[str, str] = ("article", "articles")) -> None:
+    """The articles (or first articles of stories) behind a selected bar or point."""
+    st.markdown(f"**{plural(len(rows), *unit)} behind {plain(what)}**")
     table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
 
 
@@ -151,6 +166,7 @@ def columns(spec: dict[str, object]) -> dict[str, object]:
         "day": lambda label: st.column_config.DateColumn(label, format="YYYY-MM-DD"),
         "score": lambda label: st.column_config.NumberColumn(label, format="%.0f"),
         "percent": lambda label: st.column_config.NumberColumn(label, format="percent"),
+        "points": lambda label: st.column_config.NumberColumn(label, format="%+.1f pts"),
         "link": lambda label: st.column_config.LinkColumn(label, display_text="open"),
     }
     return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
@@ -162,8 +178,10 @@ SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
 
 def overview(p: Page) -> None:
     view = vw.overview_view(p.sel, p.options, p.split, p.colors)
-    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis)):
+    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis, p.sel)):
         column.metric(*card)
+    for line in vw.comparison_notes(p.sel):
+        st.caption(line)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
     if note := view.undated_note(p.sel):
@@ -171,9 +189,15 @@ def overview(p: Page) -> None:
     heading, how = vw.spike_texts(len(view.spikes))
     st.subheader(heading)
     st.caption(how)
+    for line in vw.spike_lines(view.spikes, view.granularity, p.sel.unit):
+        st.markdown(f"- {plain(line)}")
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
+    if len(events := vw.events_in_period(p.sel)):
+        st.subheader("Events in this period")
+        table(events, column_config=ARTICLE_COLUMNS)
+        p.download(events, "events")
 
 
 def outlets(p: Page) -> None:
@@ -183,7 +207,7 @@ def outlets(p: Page) -> None:
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
         rows, group = vw.outlet_rows(p.sel, share, points[0])
-        drill_down(rows, p.sel.counted[1], group)
+        drill_down(rows, p.sel.counted[1], group, (p.sel.unit_one, p.sel.unit))
     p.drill_period(by_period, clicked["outlets-by-period"], "provider")
 
 
@@ -220,7 +244,7 @@ def articles_view(p: Page) -> None:
     shown = m.top_stories(a, t, limit=ROWS_SHOWN)
     st.caption(vw.articles_caption(len(a), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
-    p.download(lambda: m.top_stories(a, t, limit=None), "articles")
+    p.download(lambda: articles_table(a, t), "articles")  # the same columns as `export --table articles`
 
 
 def changes_view(p: Page) -> None:
@@ -315,15 +339,20 @@ def main() -> None:
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
     offer = ct.choices(corpus)
-    filters, view = sidebar(offer)
+    filters, view, notices = sidebar(offer)
+    sel = vw.Selection(ws, filters, view.count_stories)
+    options, finer = sel.drawn_options(view.options)
     st.sidebar.download_button(
         "Download meeting report",
-        lambda: report_html(corpus, filters, view.options, workspace=ws, term_matrix=term_matrix(load_key, corpus.articles)).encode("utf-8"),
+        lambda: report_html(corpus, options=view.options, selection=sel, term_matrix=term_matrix(load_key, corpus.articles)).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer,
-             lambda: term_matrix(load_key, corpus.articles))
+    p = Page(sel, options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer, lambda: term_matrix(load_key, corpus.articles))
+    for notice in notices:
+        st.warning(plain(notice), icon=":material/link:")  # names values from the link: shown as text
     st.caption(plain(vw.header_caption(p.sel, path)))
+    if finer:
+        st.caption(finer)
     tabs = st.tabs([*VIEWS, "Data health"])
     for tab, render in zip(tabs, VIEWS.values()):
         with tab:

@@ -16,9 +16,22 @@ from analytics import schema as s
 from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.measure import metrics as m
-from analytics.measure.filters import Filters, resolve_providers, resolve_topics
+from analytics.measure.filters import (
+    Filters,
+    resolve_providers,
+    resolve_topics,
+    without_events,
+)
+from analytics.measure.periods import CUSTOM, PRESETS, as_of, preset_period
 from analytics.measure.terms import TermOptions
-from analytics.present.export import AGAINST, TABLES, export_csv, export_table, provenance_of, terms_table
+from analytics.present.export import (
+    AGAINST,
+    TABLES,
+    export_csv,
+    export_table,
+    provenance_of,
+    terms_table,
+)
 from analytics.present.report import COMPARE_CHOICES, report_html, report_name
 from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
@@ -98,11 +111,17 @@ def _parser() -> argparse.ArgumentParser:
 def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """The filter and view options shared by `export` and `report`."""
     group = parser.add_argument_group("filters")
+    group.add_argument(
+        "--period", choices=[name for name in PRESETS if name != CUSTOM], metavar="NAME",
+        help="calendar period counted back from today, or from the data's last day when it ends earlier: " + ", ".join(name for name in PRESETS if name != CUSTOM),
+    )
     group.add_argument("--since", type=_date, metavar="DATE", help="first day, inclusive (YYYY-MM-DD, UTC)")
     group.add_argument("--until", type=_date, metavar="DATE", help="last day, inclusive (YYYY-MM-DD, UTC)")
     group.add_argument("--provider", action="append", default=[], metavar="X", help="outlet domain or name (repeatable)")
     group.add_argument("--topic", action="append", default=[], metavar="X", help="topic, any of them (repeatable)")
     group.add_argument("--search", default="", metavar="TEXT", help="text in the title or excerpt")
+    group.add_argument("--events", action="store_true", help="count events (type: conference and the like) as articles; left out by default")
+    group.add_argument("--count", choices=("articles", "stories"), default="articles", help="count every article, or each story once (as the dashboard's Count)")
     group.add_argument("--granularity", choices=list(m.GRANULARITIES), default=m.MetricOptions.granularity, help="period length for volume and topic mix")
     group.add_argument("--top", type=int, default=m.MetricOptions.top_n, metavar="N", help="outlets/topics shown before 'Other'")
 
@@ -114,11 +133,25 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
 
 
-def filters_from_args(args: argparse.Namespace, corpus: Corpus) -> Filters:
-    """The `Filters` the filter arguments ask for; outlets and topics matched against the corpus."""
+def filters_from_args(args: argparse.Namespace, corpus: Corpus, today: date | None = None) -> Filters:
+    """The `Filters` the filter arguments ask for; outlets and topics matched against the corpus.
+
+    `--period` picks the dates (as the dashboard's presets do); `--since`/`--until` then narrow them.
+    """
     providers = _resolved(resolve_providers, corpus.articles, args.provider)
     topics = _resolved(resolve_topics, corpus.topics, args.topic)
-    return Filters(start=args.since, end=args.until, providers=providers, topics=topics, search=args.search)
+    start, end = args.since, args.until
+    if getattr(args, "period", None):
+        dates = corpus.articles[s.PUBLISHED_AT].dropna()
+        if dates.empty:
+            raise UsageError(f"--period {args.period}: no article has a publication date")
+        chosen = preset_period(args.period, as_of(dates.max().date(), today or date.today()))
+        if chosen is None and args.period != "all":
+            raise UsageError(f"--period {args.period} falls outside the calendar")
+        if chosen is not None:
+            start, end = start or chosen.start, end or chosen.end
+    filters = Filters(start=start, end=end, providers=providers, topics=topics, search=args.search)
+    return filters if getattr(args, "events", False) else without_events(filters, corpus.articles)
 
 
 def _resolved(
@@ -201,7 +234,7 @@ def _run_report(args: argparse.Namespace) -> int:
     filters = filters_from_args(args, corpus)
     path = _output_path(args.output or ".", report_name(corpus, filters))
     outlets = _resolved(resolve_providers, corpus.articles, args.compare_outlets)
-    html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
+    html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets, count_stories=args.count == "stories")
     path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {shown_name(str(path))}")
     _note_problems(corpus)

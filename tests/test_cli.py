@@ -3,11 +3,10 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from pathlib import Path
-
 from conftest import REAL_CORPUS, article, document_text
 
 from analytics.cli import main
@@ -207,6 +206,8 @@ def test_a_name_that_is_not_utf8_is_reported_by_the_library_the_cli_and_its_expo
         assert done.returncode == 0, done.stderr
     assert shown.encode() in subprocess.run([sys.executable, "-m", "analytics", "export", str(folder), "--table", "problems"],
                                             capture_output=True, timeout=120).stdout
+
+
 def _drought_and_tariffs(write) -> None:
     """February about tariffs, March about drought, each across two outlets."""
     for day in range(1, 7):
@@ -238,3 +239,20 @@ def test_against_only_goes_with_terms(write, tmp_path, capsys):
     _drought_and_tariffs(write)
     assert main(["export", str(tmp_path), "--table", "volume", "--against", "rest"]) == 2
     assert "--against goes with --table terms" in capsys.readouterr().err
+
+
+def test_events_are_left_out_unless_asked_and_periods_are_presets(write, tmp_path, capsys):
+    for n in (1, 2, 3):
+        write(f"a{n}.md", article(n))
+    write("summit.md", article(4, type="conference", title="The Summit"))
+    out = tmp_path / "out.csv"
+    assert main(["export", str(tmp_path), "--table", "articles", "-o", str(out)]) == 0
+    assert "The Summit" not in out.read_text(encoding="utf-8-sig")
+    assert main(["export", str(tmp_path), "--table", "articles", "--events", "-o", str(out)]) == 0
+    assert "The Summit" in out.read_text(encoding="utf-8-sig")
+    # The data ends on 4 March 2026: the last complete week is 23 Feb – 1 Mar.
+    assert main(["report", str(tmp_path), "--period", "last-week", "-o", f"{tmp_path / 'r'}/"]) == 0
+    assert "report_2026-02-23_2026-03-01.html" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["report", str(tmp_path), "--period", "next-week"])
+    assert "invalid choice: 'next-week'" in capsys.readouterr().err

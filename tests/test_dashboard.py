@@ -1,6 +1,7 @@
 """The dashboard, run headless with Streamlit's AppTest."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,9 @@ from conftest import article, document_text
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
-from analytics import schema as s
 from analytics.measure import terms as tm
 from analytics.measure.filters import Filters, filter_articles
+from analytics.present.plain_text import plain
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -36,7 +37,7 @@ def kpi(app: AppTest, label: str) -> str:
 def test_runs_on_the_sample_data(monkeypatch, sample):
     app = run_app(SAMPLE, monkeypatch)
     assert not app.exception
-    assert kpi(app, "Articles") == f"{sample.loaded:,}"
+    assert kpi(app, "Articles") == f"{sample.loaded - 1:,}"  # every document but the one conference
     assert kpi(app, "Files seen") == f"{sample.files_seen:,}"
     assert [tab.label for tab in app.tabs] == [
         "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health",
@@ -192,3 +193,25 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path, monkeypatc
     app = run_app(tmp_path, monkeypatch)
     assert not app.exception, app.exception
     assert kpi(app, "Articles") == "1" and kpi(app, "Files seen") == "2"
+
+
+def test_last_complete_month_is_compared_with_the_month_before(monkeypatch, sample):
+    app = run_app(SAMPLE, monkeypatch)
+    app.sidebar.selectbox(key="when").select("last-month").run()
+    assert not app.exception
+    # The sample data ends on 29 Oct 2026: the last complete month is September.
+    september = Filters(start=date(2026, 9, 1), end=date(2026, 9, 30), exclude_types=("conference",))
+    assert kpi(app, "Articles") == f"{len(filter_articles(sample.articles, sample.topics, september)):,}"
+    card = next(metric for metric in app.metric if metric.label == "Articles")
+    assert card.delta.endswith("vs Aug 2026")
+    captions = [caption.value for caption in app.caption]
+    assert any(text.startswith("Compared with the previous month, Aug 2026 (1 Aug 2026 – 31 Aug 2026): ") for text in captions)
+    assert any(text.startswith("Compared with the same month last year, Sep 2025 (1 Sep 2025 – 30 Sep 2025): ") for text in captions)
+    assert "Sep 2026 is a single month, so it is shown by week." in captions
+
+
+def test_a_link_with_an_unknown_outlet_says_what_is_shown(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch, outlet="Nowhere Times", topic="AI")
+    assert not app.exception
+    notice = "The link asks for outlet 'Nowhere Times', which is not in this data; every outlet is shown."
+    assert plain(notice) in [warning.value for warning in app.warning]  # shown as text, not Markdown

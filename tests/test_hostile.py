@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 from analytics import load_corpus
 from analytics import schema as s
 from analytics.read import ingest
-from analytics.read.names import is_utf8, shown_name
 from analytics.read.ingest import (
     RawDocument,
     decode_bytes,
     parse_front_matter,
     read_document,
 )
+from analytics.read.names import is_utf8, shown_name
 from analytics.read.validate import validate_document
 
 LOADED, WARNED, SKIPPED, IGNORED = "loaded", "loaded with a warning", "skipped with an error", "ignored"

@@ -23,6 +23,7 @@ from analytics.measure.filters import (
     previous_period,
     topics_of,
 )
+from analytics.measure.periods import period_of
 
 STEP = "step"
 PERIOD_A = "period_a"
@@ -84,12 +85,17 @@ def outlets_vs_rest(articles: pd.DataFrame, base: Filters, outlets: Sequence[str
     return Comparison(replace(base, providers=tuple(outlets)), replace(base, providers=rest or ("",)), label, "All other outlets")
 
 
-def period_vs_previous(base: Filters, data_start: date, data_end: date) -> Comparison:
-    """The selected dates (or all data) against the period of equal length just before."""
+def period_vs_previous(base: Filters, data_start: date, data_end: date) -> Comparison | None:
+    """The selected dates (or all data) against the calendar period before (previous month for a month).
+
+    None when that period would fall before year 1.
+    """
     start, end = base.start or data_start, base.end or data_end
     current = replace(base, start=start, end=end)
     before = previous_period(current, data_start, data_end)
-    return Comparison(current, before, f"{start} to {end}", f"{before.start} to {before.end}")
+    if before is None:
+        return None
+    return Comparison(current, before, period_of(start, end).label(), period_of(before.start, before.end).label())
 
 
 def compare_volume(a: Side, b: Side, *, granularity: str = "week") -> pd.DataFrame:

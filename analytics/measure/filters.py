@@ -5,17 +5,21 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from analytics import schema as s
 from analytics.frames.keys import belongs, key_bound, key_mask, member_of, shared_keys
+from analytics.measure import periods
 from analytics.read.urls import normalize_domain
 
 ANY = "any"
 ALL = "all"
+# Document types that are events (a conference, a webinar), not articles: the front doors leave
+# them out of article counts unless asked, and list them on their own.
+EVENT_TYPES = frozenset({"conference", "event", "meetup", "summit", "webinar", "workshop"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Filters:
     quality: tuple[float, float] | None = None
     heat: tuple[float, float] | None = None
     search: str = ""
+    exclude_types: tuple[str, ...] = ()  # document types left out (events, by default in the front doors)
 
     def describe(self, outlet_names: Mapping[str, str] | None = None) -> list[str]:
         """The active filters as short human phrases (empty when nothing is filtered).
@@ -60,7 +65,21 @@ class Filters:
                 parts.append(f"{label} {bounds[0]:g}–{bounds[1]:g}")
         if self.search:
             parts.append(f"search: “{self.search}”")
+        if self.exclude_types:
+            parts.append(f"events left out ({', '.join(self.exclude_types)})")
         return parts
+
+
+def event_types(articles: pd.DataFrame) -> tuple[str, ...]:
+    """The event types (conference, webinar…) found among the documents, sorted."""
+    found = articles[s.TYPE].dropna().astype(str).unique()
+    return tuple(sorted(kind for kind in found if kind.casefold() in EVENT_TYPES))
+
+
+def without_events(filters: Filters, articles: pd.DataFrame) -> Filters:
+    """The filters leaving out the events in `articles`, except event types chosen explicitly."""
+    left_out = tuple(kind for kind in event_types(articles) if kind not in filters.types)
+    return replace(filters, exclude_types=left_out)
 
 
 def outlet_names(articles: pd.DataFrame) -> dict[str, str]:
@@ -87,6 +106,8 @@ def filter_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Filte
     for column, values in ((s.PROVIDER_DOMAIN, filters.providers), (s.CATEGORY, filters.categories), (s.TYPE, filters.types)):
         if values:
             keep &= articles[column].isin(values)
+    if filters.exclude_types:
+        keep &= ~articles[s.TYPE].isin(filters.exclude_types).fillna(False)
     if filters.topics:
         keep &= _with_topics(articles, topics, filters.topics, filters.topic_mode)
     if filters.published is not None:
@@ -104,15 +125,15 @@ def topics_of(topics: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return topics[belongs(topics, articles)]
 
 
-def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters:
-    """The same filters over the period of equal length just before the selected one."""
-    start = filters.start or data_start
-    end = filters.end or data_end
-    length = (end - start).days + 1
-    if start == date.min:  # nothing comes before the first supported day: an empty period (start after end)
-        return replace(filters, start=date.min + timedelta(days=1), end=date.min)
-    # Cut at the first supported day rather than fall off the calendar (years 1 to 9999).
-    return replace(filters, start=date.fromordinal(max(1, start.toordinal() - length)), end=start - timedelta(days=1))
+def previous_period(filters: Filters, data_start: date, data_end: date) -> Filters | None:
+    """The same filters over the calendar period before the selected one (see `periods.previous`).
+
+    A month is compared with the previous month, a week with the previous week, a quarter with
+    the previous quarter; any other range with the days of equal length just before it. Without
+    dates the data's span is the range. None when that period would fall before year 1.
+    """
+    before = periods.previous(periods.period_of(filters.start or data_start, filters.end or data_end))
+    return None if before is None else replace(filters, start=before.start, end=before.end)
 
 
 def _with_topics(articles: pd.DataFrame, topics: pd.DataFrame, wanted: tuple[str, ...], mode: str) -> np.ndarray:

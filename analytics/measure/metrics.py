@@ -95,6 +95,7 @@ def volume(
     split: str | None = None,
     top_n: int = 8,
     rolling: int | None = None,
+    top_groups: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Articles per period and group: `period, group, count, share, rolling_mean`.
 
@@ -102,9 +103,13 @@ def volume(
     published. `share` is the group's part of its period (0 for an empty period). With
     split="topic" an article counts once for each of its topics, so shares are of topic
     mentions. `rolling_mean` is the mean count over the last `rolling` periods (NA if off).
+    `top_groups` (another chart's named groups) replaces `top_n`: every other name is Other.
     """
     dated = articles[articles[s.PUBLISHED_AT].notna()]
-    positions, labels = group_rows(dated, topics, split, top_n=top_n)
+    if top_groups is None:
+        positions, labels = group_rows(dated, topics, split, top_n=top_n)
+    else:
+        positions, labels = group_rows(dated, topics, split, top_groups=top_groups)
     if len(labels) == 0:
         return s.empty_frame(VOLUME_DTYPES)
     starts = periods(dated[s.PUBLISHED_AT].take(positions), granularity)

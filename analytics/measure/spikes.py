@@ -9,7 +9,9 @@ least `min_count` articles.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -86,6 +88,37 @@ def spikes(volume: pd.DataFrame, *, options: SpikeOptions = SpikeOptions()) -> p
     """Only the spikes, in time order: `period, group, count, baseline, threshold, score`."""
     scored = spike_scores(volume, options=options)
     return scored[scored[IS_SPIKE]].drop(columns=IS_SPIKE).reset_index(drop=True)
+
+
+def spikes_between(
+    history: pd.DataFrame,
+    history_topics: pd.DataFrame | None,
+    *,
+    start: date | None,
+    end: date | None,
+    granularity: str,
+    split: str | None = None,
+    top_groups: Collection[str] | None = None,
+    top_n: int = 8,
+    options: SpikeOptions = SpikeOptions(),
+) -> pd.DataFrame:
+    """The spikes whose period starts within [start, end], each judged against the periods before it.
+
+    The one definition of a spike that the dashboard, the report and the command line share:
+    `history` is every article the view's filters keep except the start date (so a one-month
+    window still has months of baseline); its end should be the view's end, so the last period
+    counts what the view counts. `top_groups` (the chart's named groups) picks the series
+    when split, else the `top_n` largest over the history; Other is never reported.
+    """
+    groups = None if split is None else top_groups
+    volume = m.volume(history, history_topics, granularity=granularity, split=split, top_n=top_n, top_groups=groups)
+    found = spikes(volume, options=options)
+    keep = found[m.GROUP] != m.OTHER
+    if start is not None:
+        keep &= found[m.PERIOD] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= found[m.PERIOD] <= pd.Timestamp(end)
+    return found[keep].reset_index(drop=True)
 
 
 def spike_stories(

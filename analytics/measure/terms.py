@@ -221,7 +221,8 @@ def previous_articles(articles: pd.DataFrame, topics: pd.DataFrame, filters: Fil
     dates = articles[s.PUBLISHED_AT].dropna()
     if dates.empty:
         return articles.head(0)
-    return filter_articles(articles, topics, previous_period(filters, dates.min().date(), dates.max().date()))
+    before = previous_period(filters, dates.min().date(), dates.max().date())
+    return articles.head(0) if before is None else filter_articles(articles, topics, before)
 
 
 def articles_using(matrix: TermMatrix, articles: pd.DataFrame, term: str) -> pd.DataFrame:

@@ -44,9 +44,10 @@ def corpus_colors(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, str
 
 
 def volume_figure(
-    frame: pd.DataFrame, *, colors: dict[str, str] | None = None, measure: str = m.COUNT, title: str = "Articles over time"
+    frame: pd.DataFrame, *, colors: dict[str, str] | None = None, measure: str = m.COUNT, title: str = "Articles over time",
+    unit: str = "articles",
 ) -> go.Figure:
-    """Stacked bars of `count` (or `share`) per period and group, with the rolling mean as lines."""
+    """Stacked bars of `count` (or `share`) per period and group, with the rolling mean as lines; `unit` names what is counted."""
     colors = colors or {}
     figure = go.Figure()
     for group, rows in frame.groupby(m.GROUP, sort=False):
@@ -56,7 +57,7 @@ def volume_figure(
             name=str(group),
             marker_color=colors.get(str(group)),
             customdata=list(zip(rows[m.GROUP], rows[m.COUNT], rows[m.SHARE])),
-            hovertemplate="%{x|%d %b %Y}<br>%{customdata[0]}<br>%{customdata[1]} articles (%{customdata[2]:.0%})<extra></extra>",
+            hovertemplate="%{x|%d %b %Y}<br>%{customdata[0]}<br>%{customdata[1]} " + unit + " (%{customdata[2]:.0%})<extra></extra>",
         )
     if m.ROLLING in frame and frame[m.ROLLING].notna().any() and measure == m.COUNT:
         for group, rows in frame.groupby(m.GROUP, sort=False):
@@ -64,14 +65,14 @@ def volume_figure(
                 x=rows[m.PERIOD], y=rows[m.ROLLING], mode="lines", name=f"{group} (rolling mean)",
                 line=dict(color=colors.get(str(group), "#333"), width=2, dash="dot"), hoverinfo="skip",
             )
-    y_title = "Articles per period" if measure == m.COUNT else "Share of the period (%)"
+    y_title = f"{unit.capitalize()} per period" if measure == m.COUNT else "Share of the period (%)"
     figure.update_layout(title=title, barmode="stack", xaxis_title="Period start (UTC)", yaxis_title=y_title, **LAYOUT)
     if measure == m.SHARE:
         figure.update_yaxes(tickformat=".0%")
     return figure
 
 
-def provider_share_figure(frame: pd.DataFrame, *, colors: dict[str, str] | None = None, weighted: bool = False) -> go.Figure:
+def provider_share_figure(frame: pd.DataFrame, *, colors: dict[str, str] | None = None, weighted: bool = False, unit: str = "articles") -> go.Figure:
     """Horizontal bars of articles (or summed heat) per outlet, largest at the top."""
     colors = colors or {}
     measure = m.HEAT_SUM if weighted else m.ARTICLES
@@ -85,10 +86,10 @@ def provider_share_figure(frame: pd.DataFrame, *, colors: dict[str, str] | None 
             text=[f"{share:.0%}" for share in rows[m.SHARE]],
             textposition="auto",
             customdata=list(zip(rows[m.GROUP], rows[m.ARTICLES], rows[m.HEAT_SUM], rows[m.SHARE])),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} articles, heat %{customdata[2]:,.0f}<br>%{customdata[3]:.1%} of the total<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} " + unit + ", heat %{customdata[2]:,.0f}<br>%{customdata[3]:.1%} of the total<extra></extra>",
         )
     )
-    x_title = "Summed heat" if weighted else "Articles"
+    x_title = "Summed heat" if weighted else unit.capitalize()
     figure.update_layout(title="Outlet share" + (" (weighted by heat)" if weighted else ""), xaxis_title=x_title, yaxis_title="Outlet", **LAYOUT)
     figure.update_layout(height=max(320, 40 * len(frame) + 120))
     return figure

@@ -41,8 +41,17 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=s.ARTICLE_KEY, errors="ignore").reset_index(drop=True)
 
 
+def articles_table(articles: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """The articles export, the same from the command line and the dashboard: every article column
+    (path and excerpt included) with the topics joined by "; " after the title, in the articles' order."""
+    rows = _rows(articles)
+    joined = m.joined_topics(topics).reindex(rows[s.DOC_ID]).fillna("").to_numpy() if len(rows) else []
+    rows.insert(rows.columns.get_loc(s.TITLE) + 1, m.TOPICS_TEXT, pd.Series(joined, index=rows.index, dtype=s.STRING))
+    return rows
+
+
 _TABLES: dict[str, Callable[[Corpus, pd.DataFrame, pd.DataFrame, m.MetricOptions], pd.DataFrame]] = {
-    "articles": lambda corpus, a, t, o: _rows(a),
+    "articles": lambda corpus, a, t, o: articles_table(a, t),
     "topics": lambda corpus, a, t, o: _rows(t),
     "related": lambda corpus, a, t, o: _rows(corpus.related[belongs(corpus.related, a)]),
     # Problems belong to files, not to articles: the filters do not narrow them.

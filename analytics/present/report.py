@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -23,14 +23,9 @@ from analytics.measure import metrics as m
 from analytics.measure import movers as mv
 from analytics.measure import spikes as sp
 from analytics.measure import terms as tm
-from analytics.measure.filters import (
-    Filters,
-    filter_articles,
-    outlet_names,
-    previous_period,
-    selected_period,
-    topics_of,
-)
+from analytics.measure.filters import Filters, outlet_names, selected_period
+from analytics.measure.selection import PREVIOUS as PREVIOUS_PERIOD
+from analytics.measure.selection import YEAR_BEFORE, Selection
 from analytics.present import charts
 from analytics.present import insight_charts as ic
 from analytics.present import report_insights as ri
@@ -62,51 +57,64 @@ def report_html(
     stories: int = 10,
     movers: int = 5,
     workspace: Workspace | None = None,
+    count_stories: bool = False,
+    selection: Selection | None = None,
     generated_at: datetime | None = None,
     term_matrix: tm.TermMatrix | None = None,
 ) -> str:
-    """The meeting report for the filtered articles, compared with the previous period unless compare="none".
+    """The meeting report for the filtered articles, compared with the previous calendar period unless compare="none".
 
-    `compare_outlets` (domains) adds those outlets against the rest. Stories and editors' notes
-    come from `workspace` (the dashboard's), else from the corpus and its source folders; terms
+    `compare_outlets` (domains) adds those outlets against the rest. Pass the dashboard's
+    `selection` to report exactly what it shows (its frames are reused, not filtered again);
+    otherwise one is made from the corpus, `filters` and `count_stories`, with stories and
+    editors' notes from `workspace`, else from the corpus and its source folders. Terms come
     from `term_matrix` (the dashboard's, built once per load), else from a matrix built here.
     """
     if compare not in COMPARE_CHOICES:
         raise ValueError(f"unknown comparison {compare!r}; choose one of {COMPARE_CHOICES}")
-    a = filter_articles(corpus.articles, corpus.topics, filters)
-    t = topics_of(corpus.topics, a)
-    start, end = selected_period(filters, corpus.articles)
-    previous = _previous(corpus, filters, start, end) if compare == PREVIOUS and start and end else None
+    sel = selection or Selection(workspace or with_insights(corpus, corpus.sources), filters, count_stories)
+    corpus, filters, ws = sel.ws.corpus, sel.filters, sel.ws
+    options, finer = sel.drawn_options(options)
+    a, t = sel.a, sel.t
+    start, end = (sel.period.start, sel.period.end) if sel.period else (None, None)
+    baseline = sel.baseline(PREVIOUS_PERIOD) if compare == PREVIOUS else None
+    previous = cmp.Side("Previous period", baseline.articles, baseline.topics, baseline.period.start, baseline.period.end) if baseline else None
     before = previous.articles if previous else a.iloc[0:0]
     before_t = previous.topics if previous else t.iloc[0:0]
-    ws = workspace or with_insights(corpus, corpus.sources)
-    story_map = ws.story_map
+    counted, counted_t = sel.counted
     shown_notes = ri.notes_in_period(ws.notes, start, end, filters.topics)
     dated = len(a) > 0 and start is not None and end is not None
-    found = ri.find_spikes(corpus, filters, start, end, options, story_map) if dated else ri.SpikeFindings({}, [])
+    found = ri.find_spikes(sel, options) if dated else ri.SpikeFindings({}, [])
     colors = charts.corpus_colors(corpus.articles, corpus.topics)
-    selected = cmp.Side("This period", a, t, start, end)
+    selected = cmp.Side("This period", counted, counted_t, start, end)
     comparisons = _comparisons(corpus, filters, selected, previous if len(before) else None, compare_outlets) if dated else []
     stamp = generated_at or datetime.now(timezone.utc)
     context = {
         "title": f"Coverage report · {period_text(start, end)}",
         "period": period_text(start, end),
         "filters": replace(filters, start=None, end=None).describe(outlet_names(corpus.articles)),
-        "baseline": period_text(previous.start, previous.end) if previous else None,
+        "baseline": f"the {baseline.name}, {period_text(baseline.period.start, baseline.period.end)}" if baseline else None,
+        "year_before": _year_before(sel) if compare == PREVIOUS else None,
         "compared": len(before) > 0,
         "sources": corpus.sources,
         "generated": f"{stamp.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "selected": len(a),
         "loaded": corpus.loaded,
+        "unit": sel.unit,
         "granularity": options.granularity,
+        "finer": finer,
         "spike_options": ri.SPIKE_OPTIONS,
-        "kpis": _kpis(m.kpis(a, t, before, before_t)) if len(a) else [],
-        "charts": _charts(a, t, options, colors, found, shown_notes, filters.topics) if len(a) else [],
+        "kpis": _kpis(m.kpis(counted, counted_t, before, before_t), sel.unit) if len(a) else [],
+        "charts": _charts(counted, counted_t, options, colors, found, shown_notes, filters.topics, sel.unit) if len(a) else [],
         "spikes": found.rows,
         "spikes_not_shown": found.not_shown,
-        "stories": ri.story_section(a, corpus, story_map, colors, limit=stories) if len(a) else None,
+        "stories": ri.story_section(a, corpus, ws.story_map, colors, limit=stories) if len(a) else None,
         "articles": _articles(m.top_stories(a, t, limit=stories)),
-        "movers": _movers(a, t, before, before_t, movers) if len(before) else [],
+        "events": [
+            {"title": row[s.TITLE], "outlet": row[s.PROVIDER_NAME], "date": date_text(row[s.PUBLISHED_AT], "%Y-%m-%d"), "url": web_address(row[s.WEB_URL])}
+            for _, row in sel.events.sort_values(s.PUBLISHED_AT).iterrows()
+        ],
+        "movers": _movers(counted, counted_t, before, before_t, movers) if len(before) else [],
         **_terms(term_matrix or tm.term_matrix(corpus.articles), a, before),
         "comparisons": [ri.comparison_section(side_a, side_b, name, options) for name, side_a, side_b in comparisons],
         "concentration": ri.concentration_rows(a, t, top_n=options.top_n),
@@ -122,11 +130,16 @@ def report_name(corpus: Corpus, filters: Filters) -> str:
     return file_name("report", *selected_period(filters, corpus.articles), "html")
 
 
-def _previous(corpus: Corpus, filters: Filters, start: date, end: date) -> cmp.Side:
-    """The same filters over the period of equal length just before [start, end], worked out and filtered once."""
-    baseline = previous_period(filters, start, end)
-    rows = filter_articles(corpus.articles, corpus.topics, baseline)
-    return cmp.Side("Previous period", rows, topics_of(corpus.topics, rows), baseline.start, baseline.end)
+def _year_before(sel: Selection) -> str | None:
+    """The same period last year for a reader, with its count or that it has none."""
+    other = sel.baseline(YEAR_BEFORE)
+    if other is None:
+        return None
+    dates = period_text(other.period.start, other.period.end)
+    if other.empty:
+        return f"the {other.name}, {dates}: no {sel.unit} then"
+    change = (len(sel.counted[0]) - len(other.articles)) / len(other.articles)
+    return f"the {other.name}, {dates}: {plural(len(other.articles), sel.unit_one, sel.unit)} then ({change:+.0%} now)"
 
 
 def _comparisons(
@@ -145,13 +158,13 @@ def _comparisons(
 
 def _charts(
     a: pd.DataFrame, t: pd.DataFrame, o: m.MetricOptions, colors: dict[str, str],
-    spikes: ri.SpikeFindings, notes: pd.DataFrame, topics: tuple[str, ...],
+    spikes: ri.SpikeFindings, notes: pd.DataFrame, topics: tuple[str, ...], unit: str = "articles",
 ) -> list[tuple[str, Markup]]:
     """The four core charts, as (anchor, embeddable markup without plotly.js); spikes and notes on the time charts."""
     points = m.quality_heat(a)
     mix = m.topic_mix(a, t, granularity=o.granularity, top_n=o.top_n)
     volume = charts.volume_figure(
-        m.volume(a, t, granularity=o.granularity, rolling=o.rolling), colors=colors, title=f"Articles per {o.granularity}"
+        m.volume(a, t, granularity=o.granularity, rolling=o.rolling), colors=colors, title=f"{unit.capitalize()} per {o.granularity}", unit=unit,
     )
     topic_mix = charts.topic_mix_figure(mix, colors=colors)
     # Notes are already cut to the report's period: a note late in the last month is still drawn.
@@ -159,7 +172,7 @@ def _charts(
     ic.add_annotation_lines(ic.add_spike_markers(topic_mix, _spikes_of(spikes, "topic")), notes, topics=mix[m.GROUP].unique(), within_data=False)
     figures = {
         "volume": volume,
-        "outlets": charts.provider_share_figure(m.provider_share(a, top_n=o.top_n), colors=colors),
+        "outlets": charts.provider_share_figure(m.provider_share(a, top_n=o.top_n), colors=colors, unit=unit),
         "topic-mix": topic_mix,
         "quality-heat": charts.quality_heat_figure(points, unscored=len(a) - len(points)),
     }
@@ -172,10 +185,10 @@ def _spikes_of(found: ri.SpikeFindings, split: str | None) -> pd.DataFrame:
     return found.by_series.get(split, s.empty_frame(sp.SPIKE_DTYPES))
 
 
-def _kpis(frame: pd.DataFrame) -> list[dict]:
+def _kpis(frame: pd.DataFrame, unit: str = "articles") -> list[dict]:
     return [
         {
-            "label": row[m.METRIC],
+            "label": unit.capitalize() if row[m.METRIC] == "Articles" else row[m.METRIC],
             "value": number(row[m.VALUE]),
             "previous": number(row[m.PREVIOUS]),
             "change": "–" if pd.isna(row[m.CHANGE]) else f"{row[m.CHANGE]:+.0%}",

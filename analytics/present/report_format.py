@@ -50,12 +50,29 @@ def inert_labels(figure: go.Figure) -> go.Figure:
     return figure
 
 
-def label_periods(figure: go.Figure, granularity: str) -> None:
-    """Ticks at period starts named like the period ("Mar 2026"), not plotly's fortnightly guesses."""
-    figure.update_xaxes(tickformat={"month": "%b %Y", "week": "%d %b %Y", "day": "%d %b"}[granularity])
-    starts = sorted({x for trace in figure.data if trace.type == "bar" for x in (trace.x if trace.x is not None else ())})
-    if granularity == "month" and 0 < len(starts) <= 18:
-        figure.update_xaxes(tickmode="array", tickvals=starts)
+def label_periods(figure: go.Figure, granularity: str, *, most: int = 12) -> None:
+    """Ticks on period starts, named like the period ("Dec 2019", "week of 2 Dec 2019", "2 Dec").
+
+    At most `most` ticks (every second, third… period start when there are more). A single
+    period is drawn as a labelled bar of a sensible width, not a full-width sliver of time.
+    """
+    starts = sorted({pd.Timestamp(x) for trace in figure.data if trace.type in ("bar", "heatmap") for x in (trace.x if trace.x is not None else ())})
+    if not starts:
+        return
+    step = -(-len(starts) // most)
+    ticks = starts[::step]
+    figure.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[tick_text(tick, granularity) for tick in ticks])
+    if len(starts) == 1:
+        span = pd.Timedelta(days={"month": 30, "week": 7}.get(granularity, 1))
+        figure.update_traces(width=span.total_seconds() * 1000 * 0.6, selector={"type": "bar"})
+        figure.update_xaxes(range=[starts[0] - span, starts[0] + span])
+
+
+def tick_text(start: pd.Timestamp, granularity: str) -> str:
+    """A period's tick label: "Dec 2019" for a month, "week of 2 Dec 2019", "2 Dec" for a day."""
+    if granularity == "day":
+        return f"{start.day} {start:%b}"
+    return period_start_text(start, granularity)
 
 
 def period_text(start: date | None, end: date | None) -> str:

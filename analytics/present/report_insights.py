@@ -6,7 +6,7 @@ text); charts come back as embeddable markup. Nothing here reads files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -18,7 +18,7 @@ from analytics.measure import compare as cmp
 from analytics.measure import concentration as cc
 from analytics.measure import metrics as m
 from analytics.measure import spikes as sp
-from analytics.measure.filters import Filters, filter_articles, topics_of
+from analytics.measure.selection import Selection
 from analytics.present import insight_charts as ic
 from analytics.present.report_format import (
     date_text,
@@ -54,26 +54,21 @@ class SpikeFindings:
     not_shown: int = 0
 
 
-def find_spikes(
-    corpus: Corpus, filters: Filters, start: date, end: date, options: m.MetricOptions, story_map: pd.DataFrame
-) -> SpikeFindings:
-    """Spikes of overall, per-topic and per-outlet volume whose period starts inside [start, end].
+def find_spikes(sel: Selection, options: m.MetricOptions) -> SpikeFindings:
+    """Spikes of overall, per-topic and per-outlet volume whose period starts inside the selected dates.
 
-    The baseline needs the periods before the report's first one, so volume is counted over
-    the same filters without a start date; a period that starts before `start` is not reported.
+    Each series is what the dashboard draws for the same view (its top groups within the
+    selection), and every period is judged by `Selection.spikes` against the whole history.
     """
-    history = filter_articles(corpus.articles, corpus.topics, replace(filters, start=None))
-    history_topics = topics_of(corpus.topics, history)
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    counted, counted_t = sel.counted
     by_series: dict[str | None, pd.DataFrame] = {}
     rows: list[dict] = []
     for split, kind in SPIKE_SERIES.items():
-        volume = m.volume(history, history_topics, granularity=options.granularity, split=split, top_n=options.top_n)
-        found = sp.spikes(volume, options=SPIKE_OPTIONS)
-        found = found[(found[m.PERIOD] >= first) & (found[m.PERIOD] <= last) & (found[m.GROUP] != m.OTHER)]
-        by_series[split] = found.reset_index(drop=True)
+        groups = None if split is None else m.volume(counted, counted_t, granularity=options.granularity, split=split, top_n=options.top_n)[m.GROUP].unique().tolist()
+        found = sel.spikes(granularity=options.granularity, split=split, top_groups=groups, top_n=options.top_n, options=SPIKE_OPTIONS)
+        by_series[split] = found
         behind = sp.spike_stories(
-            found, history, story_map, history_topics, granularity=options.granularity, split=split, per_spike=STORIES_PER_SPIKE
+            found, sel.a, sel.ws.story_map, sel.t, granularity=options.granularity, split=split, top_groups=groups, per_spike=STORIES_PER_SPIKE
         )
         for spike in found.itertuples(index=False):
             drivers = behind[(behind[m.PERIOD] == spike.period) & (behind[m.GROUP] == spike.group)]

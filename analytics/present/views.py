@@ -1,6 +1,6 @@
 """View models: what each dashboard view shows, as frames and figures, for a thin front door.
 
-A `Selection` holds the filtered articles once per rerun; each `*_view` function turns it into
+A `Selection` (from `measure.selection`) holds the filtered articles once per rerun; each `*_view` function turns it into
 the frames a view draws and the figures drawn from exactly those frames. Nothing here imports
 streamlit, so every view can be tested (and reused) without a browser.
 """
@@ -8,7 +8,6 @@ streamlit, so every view can be tested (and reused) without a browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,21 +15,15 @@ import plotly.graph_objects as go
 from analytics import schema as s
 from analytics.frames import stories
 from analytics.frames.corpus import Corpus
-from analytics.frames.workspace import Workspace
 from analytics.measure import compare, spikes
 from analytics.measure import concentration as cc
 from analytics.measure import metrics as m
 from analytics.measure import movers as mv
-from analytics.measure.filters import (
-    Filters,
-    filter_articles,
-    outlet_names,
-    previous_period,
-    topics_of,
-)
+from analytics.measure.filters import outlet_names, topics_of
+from analytics.measure.selection import Selection
 from analytics.present import charts
 from analytics.present import insight_charts as ic
-from analytics.present.report_format import plural
+from analytics.present.report_format import label_periods, period_start_text, plural
 
 OUTLETS_VS_REST = "outlets"
 PERIOD_VS_PREVIOUS = "period"
@@ -41,7 +34,8 @@ OUTSIDE_NOTE = "Outlets that keep appearing in the articles' related links but a
 TIMELINE_STORIES = 10
 
 # How the dashboard's tables show their columns: hidden (None), a label, or (kind, label) with
-# kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent", "link".
+# kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent" (a share: 0.12 is 12%),
+# "points" (a difference of shares, already ×100: 12.6 is 12.6 points), "link".
 WHEN = "YYYY-MM-DD HH:mm"
 ARTICLE_TABLE: dict[str, object] = {
     s.DOC_ID: None, s.TITLE: ("wide", "Title"), s.PROVIDER_NAME: "Outlet", s.PUBLISHED_AT: ("when", "Published (UTC)"),
@@ -53,48 +47,22 @@ STORY_TABLE: dict[str, object] = {
     stories.FIRST_PUBLISHED_AT: ("when", "First published (UTC)"), stories.LAST_PUBLISHED_AT: ("when", "Last published (UTC)"),
 }
 SPIKE_TABLE: dict[str, object] = STORY_TABLE | {m.PERIOD: ("day", "Period"), m.GROUP: "Group", spikes.RANK: "#"}
-MOVER_TABLE: dict[str, object] = {mv.SHARE: ("percent", None), mv.PREVIOUS_SHARE: ("percent", None), mv.CHANGE: ("percent", "change (points)")}
+MOVER_TABLE: dict[str, object] = {
+    mv.GROUP: "Name", mv.COUNT: "Now", mv.SHARE: ("percent", "Share now"), mv.PREVIOUS_COUNT: "Before",
+    mv.PREVIOUS_SHARE: ("percent", "Share before"), mv.CHANGE: ("points", "Change (points)"), mv.STATUS: "Status",
+}
+# Names people read for the columns no table spec names; anything else is written out ("first_outlet" → "First outlet").
+COLUMN_LABELS = {
+    s.PROVIDER_DOMAIN: "Outlet domain", s.PROVIDER_NAME: "Outlet", stories.ARTICLES_CITING: "Articles citing it",
+    stories.MENTIONS: "Mentions", stories.N_OUTLETS: "Outlets", s.PATH: "File", s.SEVERITY: "Severity", s.MESSAGE: "Problem",
+    compare.DIFFERENCE: "Difference (A − B)", m.METRIC: "Measure", m.VALUE: "Value",
+}
 
 
-@dataclass(frozen=True)
-class Selection:
-    """The workspace narrowed by the filters, computed once and shared by every view."""
-
-    ws: Workspace
-    filters: Filters
-    count_stories: bool = False
-
-    @cached_property
-    def a(self) -> pd.DataFrame:
-        """The filtered articles."""
-        return filter_articles(self.ws.corpus.articles, self.ws.corpus.topics, self.filters)
-
-    @cached_property
-    def t(self) -> pd.DataFrame:
-        """The topic rows of the filtered articles."""
-        return topics_of(self.ws.corpus.topics, self.a)
-
-    @cached_property
-    def before(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Articles and topics of the period of equal length before the selected one."""
-        first, last = data_span(self.ws.corpus)
-        return self._narrow(previous_period(self.filters, first, last))
-
-    @cached_property
-    def counted(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """What volume and share charts count: every article, or the first article of each story."""
-        if not self.count_stories:
-            return self.a, self.t
-        firsts = stories.one_per_story(self.a, self.ws.story_map)
-        return firsts, topics_of(self.t, firsts)
-
-    @property
-    def unit(self) -> str:
-        return "stories" if self.count_stories else "articles"
-
-    def _narrow(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-        articles = filter_articles(self.ws.corpus.articles, self.ws.corpus.topics, filters)
-        return articles, topics_of(self.ws.corpus.topics, articles)
+def column_label(name: object) -> str:
+    """A column's name for people: a known label, else the name written out."""
+    text = str(name)
+    return COLUMN_LABELS.get(text, text.replace("_", " ").capitalize() if text.islower() else text)
 
 
 def data_span(corpus: Corpus) -> tuple:
@@ -103,19 +71,41 @@ def data_span(corpus: Corpus) -> tuple:
     return (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
 
 
-def kpi_cards(kpis: pd.DataFrame) -> list[tuple[str, str, str | None]]:
-    """Each headline number as (label, value text, change text or None)."""
+def kpi_cards(kpis: pd.DataFrame, sel: Selection | None = None) -> list[tuple[str, str, str | None]]:
+    """Each headline number as (label, value text, change text or None); counts are named by what is counted.
+
+    The change is against the previous calendar period, named in the text ("+12% vs Nov 2019");
+    none when that period has no articles (`comparison_notes` says so).
+    """
+    unit = sel.unit.capitalize() if sel else m.ARTICLES.capitalize()
+    before = sel.baseline() if sel else None
+    against = f"vs {before.period.label()}" if before else "vs previous period"
     return [
-        (row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", None if pd.isna(row.change) else f"{row.change:+.0%} vs previous period")
+        (unit if row.metric == "Articles" else row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", None if pd.isna(row.change) else f"{row.change:+.0%} {against}")
         for row in kpis.itertuples()
     ]
+
+
+def comparison_notes(sel: Selection) -> list[str]:
+    """One line per comparison period: its name and exact dates, and its count with the change, or that it has none."""
+    a, _ = sel.counted
+    lines = []
+    for baseline in sel.baselines:
+        if baseline.empty:
+            lines.append(f"Compared with the {baseline.phrase()}: no {sel.unit} in that period, so no change figures.")
+            continue
+        then = len(baseline.articles)
+        change = (len(a) - then) / then
+        lines.append(f"Compared with the {baseline.phrase()}: {plural(then, sel.unit_one, sel.unit)} then, {len(a):,} now ({change:+.0%}).")
+    return lines
 
 
 def header_caption(sel: Selection, source: str) -> str:
     """How many articles the filters keep, from where, and which filters are on."""
     corpus = sel.ws.corpus
     active = sel.filters.describe(outlet_names(corpus.articles))
-    return f"{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
+    counted = f"{plural(len(sel.counted[0]), 'story', 'stories')} in " if sel.count_stories else ""
+    return f"{counted}{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
 
 
 def spike_texts(periods: int) -> tuple[str, str]:
@@ -123,8 +113,31 @@ def spike_texts(periods: int) -> tuple[str, str]:
     o = spikes.SpikeOptions()
     return (
         f"Spikes: {plural(periods, 'period')} well above the usual level",
-        f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it (and at least {o.min_count}).",
+        f"A period spikes when its count is more than {o.threshold:g} robust deviations above the median of the {o.window} periods before it, "
+        f"looking back past the chosen dates over all the data these filters keep (and at least {o.min_count}). The meeting report finds the same spikes.",
     )
+
+
+# Downloads whose numbers count stories when the view counts stories.
+COUNTED_DOWNLOADS = frozenset({"volume", "outlet-share", "outlets-by-period", "topic-mix", "topics-over-time"})
+
+
+def download_name(name: str, sel: Selection) -> str:
+    """A download's name, saying "stories" when its numbers count stories (e.g. `volume-stories`)."""
+    return f"{name}-stories" if sel.count_stories and name in COUNTED_DOWNLOADS else name
+
+
+def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
+    """Each spike for a reader: "week of 23 Mar 2026 · All articles: 16 articles (usually about 8)"."""
+    return [
+        f"{period_start_text(row[m.PERIOD], granularity)} · {row[m.GROUP]}: {row[m.COUNT]:,} {unit} (usually about {row[spikes.BASELINE]:,.0f})"
+        for _, row in found.iterrows()
+    ]
+
+
+def events_in_period(sel: Selection) -> pd.DataFrame:
+    """The events the filters leave out of the counts, as the articles table shows them."""
+    return m.top_stories(sel.events, topics_of(sel.ws.corpus.topics, sel.events), limit=None) if len(sel.events) else pd.DataFrame()
 
 
 def outlet_rows(sel: Selection, share: pd.DataFrame, point: dict) -> tuple[pd.DataFrame, str]:
@@ -163,25 +176,34 @@ class Overview:
     spikes: pd.DataFrame
     spike_stories: pd.DataFrame
     undated: int
+    granularity: str = "month"  # the granularity drawn (finer than asked for a single period)
+    finer_note: str | None = None
 
     def undated_note(self, sel: Selection) -> str | None:
         """Why the chart may count fewer than the selection holds, if it does."""
         if not self.undated:
             return None
-        return f"{plural(self.undated, 'story' if sel.count_stories else 'article', sel.unit)} without a publication date left out of this chart."
+        return f"{plural(self.undated, sel.unit_one, sel.unit)} without a publication date left out of this chart."
 
 
 def overview_view(sel: Selection, o: m.MetricOptions, split: str | None, colors: dict[str, str]) -> Overview:
-    """KPIs against the previous period, volume with spikes and notes, and the stories behind the spikes."""
+    """KPIs against the previous calendar period, volume with spikes and notes, and the stories behind the spikes.
+
+    Spikes come from `Selection.spikes`, judged against the whole history as in the report.
+    """
     a, t = sel.counted
-    volume = m.volume(a, t, granularity=o.granularity, split=split, top_n=o.top_n, rolling=o.rolling)
-    found = spikes.spikes(volume)
-    figure = charts.volume_figure(volume, colors=colors, title=f"{sel.unit.capitalize()} per {o.granularity}")
+    o, note = sel.drawn_options(o)
+    granularity = o.granularity
+    volume = m.volume(a, t, granularity=granularity, split=split, top_n=o.top_n, rolling=o.rolling)
+    found = sel.spikes(granularity=granularity, split=split, top_groups=top_groups(volume), top_n=o.top_n)
+    figure = charts.volume_figure(volume, colors=colors, title=f"{sel.unit.capitalize()} per {granularity}", unit=sel.unit)
     ic.add_annotation_lines(ic.add_spike_markers(figure, found), sel.ws.notes, topics=sel.filters.topics or None)
+    label_periods(figure, granularity)
     behind = spikes.spike_stories(
-        found, sel.a, sel.ws.story_map, sel.t, granularity=o.granularity, split=split, top_groups=top_groups(volume)
+        found, sel.a, sel.ws.story_map, sel.t, granularity=granularity, split=split, top_groups=top_groups(volume)
     ) if len(found) else pd.DataFrame()
-    return Overview(m.kpis(sel.a, sel.t, *sel.before), volume, figure, found, behind, int(a[s.PUBLISHED_AT].isna().sum()))
+    kpis = m.kpis(a, t, *sel.before)
+    return Overview(kpis, volume, figure, found, behind, int(a[s.PUBLISHED_AT].isna().sum()), granularity, note)
 
 
 def outlet_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str], *, weighted: bool) -> dict[str, tuple[pd.DataFrame, go.Figure]]:
@@ -189,9 +211,11 @@ def outlet_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str], *, w
     a, t = sel.counted
     share = m.provider_share(a, top_n=o.top_n, weight="heat" if weighted else None)
     by_period = m.volume(a, t, granularity=o.granularity, split="provider", top_n=o.top_n)
+    when = charts.volume_figure(by_period, colors=colors, measure=m.SHARE, title="Who drove coverage when", unit=sel.unit)
+    label_periods(when, o.granularity)
     return {
-        "outlet-share": (share, charts.provider_share_figure(share, colors=colors, weighted=weighted)),
-        "outlets-by-period": (by_period, charts.volume_figure(by_period, colors=colors, measure=m.SHARE, title="Who drove coverage when")),
+        "outlet-share": (share, charts.provider_share_figure(share, colors=colors, weighted=weighted, unit=sel.unit)),
+        "outlets-by-period": (by_period, when),
     }
 
 
@@ -202,9 +226,12 @@ def topic_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str]) -> di
     pairs = m.topic_cooccurrence(sel.a, sel.t, top_n=o.top_n)
     spread = cc.outlet_concentration(sel.a, sel.t, top_n=o.top_n)
     mix_figure = ic.add_annotation_lines(charts.topic_mix_figure(mix, colors=colors), sel.ws.notes, topics=mix[m.GROUP].unique())
+    heatmap = charts.topic_heatmap_figure(mix)
+    for figure in (mix_figure, heatmap):
+        label_periods(figure, o.granularity)
     return {
         "topic-mix": (mix, mix_figure),
-        "topics-over-time": (mix, charts.topic_heatmap_figure(mix)),
+        "topics-over-time": (mix, heatmap),
         "topic-cooccurrence": (pairs, charts.cooccurrence_figure(pairs)),
         "outlet-concentration": (spread, ic.concentration_figure(spread)),
     }
@@ -274,9 +301,11 @@ class Changes:
     now: int
     before: int
     movers: dict[str, pd.DataFrame]
+    against: str = "the period before"  # the comparison period, named with its dates
+    unit: str = "articles"
 
     def caption(self) -> str:
-        return f"Share of coverage in {self.label} against the period of equal length before it ({plural(self.before, 'article')} then, {self.now:,} now)."
+        return f"Share of coverage in {self.label} against the {self.against} ({plural(self.before, self.unit[:-1] if self.unit == 'articles' else 'story', self.unit)} then, {self.now:,} now)."
 
     def sections(self) -> list[tuple[str, str, pd.DataFrame, str | None]]:
         """(kind, heading, movers, a note on the groups that went quiet) for topics and outlets."""
@@ -292,16 +321,22 @@ def _quiet_note(frame: pd.DataFrame) -> str | None:
 
 
 def change_view(sel: Selection, *, min_count: int) -> Changes:
-    """Topic and outlet movers over the selected dates (or the last 30 days of data) against the period before."""
+    """Topic and outlet movers over the selected dates (or the last 30 days of data) against the calendar period before."""
     window, label = mv.movers_window(sel.filters, sel.ws.corpus.articles)
     if window == sel.filters:
-        now, now_t = sel.a, sel.t
+        (now, now_t), baseline = sel.counted, sel.baseline()
         before, before_t = sel.before
+        against = baseline.phrase() if baseline else "period before"
     else:
-        now, now_t = sel._narrow(window)
-        before, before_t = sel._narrow(previous_period(window, window.start, window.end))
-    frames = {by: mv.movers(now, now_t, before, before_t, by=by, min_count=min_count) for by in ("topic", "provider")}
-    return Changes(label, len(now), len(before), frames)
+        other = Selection(sel.ws, window, sel.count_stories)
+        (now, now_t), (before, before_t), baseline = other.counted, other.before, other.baseline()
+        against = baseline.phrase() if baseline else "period before"
+    # A change of shares is shown (and downloaded) in percentage points, not as a percentage.
+    frames = {
+        by: (frame := mv.movers(now, now_t, before, before_t, by=by, min_count=min_count)).assign(**{mv.CHANGE: frame[mv.CHANGE] * 100})
+        for by in ("topic", "provider")
+    }
+    return Changes(label, len(now), len(before), frames, against, sel.unit)
 
 
 def comparison_for(sel: Selection, mode: str, outlets: list[str]) -> compare.Comparison | None:

@@ -2,7 +2,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pytest
 from inline_frames import articles_frame, topics_frame
 from pandas.testing import assert_frame_equal
 
@@ -33,7 +32,7 @@ def test_sides_are_filtered_once_each_and_span_the_data_unless_dated():
     assert a.topics[s.DOC_ID].tolist() == ["d0", "d2", "d3"] and b.topics[s.TOPIC].astype(str).tolist() == ["AI", "Chips", "Policy"]
     assert (a.start, a.end) == (b.start, b.end) == SPAN
     now, before = sides(cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), *SPAN))
-    assert (now.start, now.end, before.start, before.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 1, 29), date(2026, 2, 28))
+    assert (now.start, now.end, before.start, before.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28))
     assert now.articles[s.DOC_ID].tolist() == ["d2", "d3", "d4"] and before.articles[s.DOC_ID].tolist() == ["d0", "d1"]
 
 
@@ -58,14 +57,17 @@ def test_outlets_vs_rest_splits_the_outlets():
     assert cmp.compare_volume(*sides(alone), granularity="month")[cmp.COUNT_B].sum() == 0  # nobody else, not everybody
 
 
-def test_period_vs_previous():
+def test_period_vs_previous_is_the_calendar_period_before():
     march = cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), date(2026, 1, 1), date(2026, 4, 30))
-    assert (march.a.start, march.a.end, march.b.start, march.b.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 1, 29), date(2026, 2, 28))
-    assert (march.label_a, march.label_b) == ("2026-03-01 to 2026-03-31", "2026-01-29 to 2026-02-28")
+    assert (march.a.start, march.a.end, march.b.start, march.b.end) == (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 1), date(2026, 2, 28))
+    assert (march.label_a, march.label_b) == ("Mar 2026", "Feb 2026")
     week = cmp.period_vs_previous(Filters(start=date(2026, 3, 2), end=date(2026, 3, 8)), date(2026, 1, 1), date(2026, 3, 31))
     assert (week.b.start, week.b.end) == (date(2026, 2, 23), date(2026, 3, 1))
-    everything = cmp.period_vs_previous(Filters(), date(2026, 3, 1), date(2026, 3, 31))
-    assert (everything.a.start, everything.b.start, everything.b.end) == (date(2026, 3, 1), date(2026, 1, 29), date(2026, 2, 28))
+    so_far = cmp.period_vs_previous(Filters(), date(2026, 3, 1), date(2026, 3, 26))  # a month so far: the same days of February
+    assert (so_far.b.start, so_far.b.end) == (date(2026, 2, 1), date(2026, 2, 26))
+    custom = cmp.period_vs_previous(Filters(), date(2026, 3, 3), date(2026, 3, 26))  # any other range: days of equal length
+    assert (custom.b.start, custom.b.end) == (date(2026, 2, 7), date(2026, 3, 2))
+    assert cmp.period_vs_previous(Filters(), date(1, 1, 1), date(1, 1, 31)) is None  # nothing before year 1
 
 
 def test_compare_volume_same_dates():
@@ -87,48 +89,10 @@ def test_compare_volume_same_dates():
 def test_compare_volume_aligns_a_period_with_the_one_before_step_by_step():
     pair = cmp.period_vs_previous(Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)), date(2026, 2, 3), date(2026, 3, 30))
     days = cmp.compare_volume(*sides(pair), granularity="day")
-    assert len(days) == 31  # 1 to 31 March against 29 January to 28 February
-    assert days[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and days[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-01-29")
+    assert len(days) == 31  # 1 to 31 March against 1 to 28 February (NA past its end)
+    assert days[cmp.PERIOD_A].iloc[0] == pd.Timestamp("2026-03-01") and days[cmp.PERIOD_B].iloc[0] == pd.Timestamp("2026-02-01")
+    assert days[cmp.PERIOD_B].iloc[27] == pd.Timestamp("2026-02-28") and days[cmp.COUNT_B].iloc[28:].isna().all()
     assert days[cmp.COUNT_A].iloc[[1, 2, 29]].tolist() == [1, 1, 1]  # 2, 3 and 30 March
-    assert days[cmp.COUNT_B].iloc[[5, 22]].tolist() == [1, 1]  # 3 and 20 February
-    assert days[cmp.DIFFERENCE].iloc[1] == 1 and days[cmp.DIFFERENCE].iloc[5] == -1 and days[cmp.DIFFERENCE].iloc[0] == 0
+    assert days[cmp.COUNT_B].iloc[[2, 19]].tolist() == [1, 1]  # 3 and 20 February
+    assert days[cmp.DIFFERENCE].iloc[1] == 1 and days[cmp.DIFFERENCE].iloc[2] == 0 and days[cmp.DIFFERENCE].iloc[0] == 0
     assert days[cmp.COUNT_A].sum() == 3 and days[cmp.COUNT_B].sum() == 2
-    # By month the previous 31 days touch two months and March one: A has nothing past its end.
-    months = cmp.compare_volume(*sides(pair), granularity="month")
-    assert months[cmp.PERIOD_B].tolist() == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
-    assert months[cmp.COUNT_B].tolist() == [0, 2] and months[cmp.COUNT_A].iloc[0] == 3
-    assert months[cmp.COUNT_A].iloc[1:].isna().all() and months[cmp.PERIOD_A].iloc[1:].isna().all()
-
-
-def test_compare_topics_shares_of_mentions():
-    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
-    expected = pd.DataFrame(
-        {
-            s.TOPIC: ["AI", "Policy", "Chips"],
-            cmp.COUNT_A: [2, 0, 1],
-            cmp.COUNT_B: [1, 1, 1],
-            cmp.SHARE_A: [2 / 3, 0.0, 1 / 3],
-            cmp.SHARE_B: [1 / 3, 1 / 3, 1 / 3],
-            cmp.DIFFERENCE: [1 / 3, -1 / 3, 0.0],
-        }
-    ).astype({s.TOPIC: "str"})
-    assert_frame_equal(cmp.compare_topics(*sides(pair)), expected)
-    assert cmp.compare_topics(*sides(pair), top_n=1)[s.TOPIC].tolist() == ["AI"]
-
-
-def test_compare_quality_puts_both_summaries_side_by_side():
-    pair = cmp.outlets_vs_rest(A, Filters(), ["alpha.test"])
-    frame = cmp.compare_quality(*sides(pair)).set_index(m.METRIC)
-    assert frame.loc["Articles with both scores"].tolist() == [2.0, 2.0, 0.0]
-    assert frame.loc["Articles without both scores"].tolist() == [1.0, 0.0, 1.0]
-    assert frame.loc["Median quality", cmp.VALUE_A] == 70.0 and frame.loc["Median quality", cmp.VALUE_B] == 30.0
-    assert frame.loc["Median quality", cmp.DIFFERENCE] == 40.0
-    assert frame.index.tolist() == m.quality_heat_summary(A)[m.METRIC].tolist()
-
-
-@pytest.mark.parametrize("granularity", ["day", "week", "month"])
-def test_when_b_is_everything_its_volume_matches_the_volume_metric(granularity):
-    pair = cmp.Comparison(Filters(providers=("alpha.test",)), Filters())
-    frame = cmp.compare_volume(*sides(pair), granularity=granularity)
-    assert frame[cmp.COUNT_B].tolist() == m.volume(A, granularity=granularity)[m.COUNT].tolist()
-    assert (frame[cmp.DIFFERENCE] <= 0).all()

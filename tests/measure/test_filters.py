@@ -135,3 +135,14 @@ def test_outlet_labels_add_the_domain_only_when_names_clash():
         {s.PROVIDER_NAME: "Alpha"},
     ])
     assert outlet_labels(clash) == {"herald.test": "Herald (herald.test)", "herald.example": "Herald (herald.example)", "alpha.test": "Alpha"}
+
+
+def test_left_out_types_keep_documents_without_a_type():
+    from analytics.measure.filters import event_types, without_events
+
+    frame = articles_frame([{s.TYPE: "article"}, {s.TYPE: None}, {s.TYPE: "conference"}, {s.TYPE: "Webinar"}])
+    assert event_types(frame) == ("Webinar", "conference")
+    kept = filter_articles(frame, topics_frame([]), without_events(Filters(), frame))
+    assert kept[s.TYPE].tolist()[:1] == ["article"] and len(kept) == 2
+    chosen = without_events(Filters(types=("conference",)), frame)
+    assert chosen.exclude_types == ("Webinar",)

@@ -1,9 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REAL_CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import REAL_CORPUS
 from inline_frames import articles_frame, with_keys
 from pandas.testing import assert_frame_equal
 

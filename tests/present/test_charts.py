@@ -1,4 +1,3 @@
-import pandas as pd
 from inline_frames import articles_frame, topics_frame
 
 from analytics import schema as s

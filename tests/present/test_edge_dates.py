@@ -1,7 +1,6 @@
 """Documents dated at the edges of the supported years (1 to 9999): kept, and every view still computes."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from conftest import article, document_text

@@ -186,3 +186,19 @@ def test_every_table_exports_only_what_the_filters_keep(write, tmp_path):
     assert len(tables["quality-heat"]) == 2
     with pytest.raises(ValueError, match="unknown table"):
         export_table(corpus, only_example, "secrets")
+
+
+def test_the_articles_export_has_topics_excerpt_and_path_from_every_front_door():
+    from pathlib import Path
+
+    from analytics import load_corpus
+    from analytics.measure import metrics as m
+    from analytics.measure.filters import Filters
+    from analytics.present.export import articles_table, export_table
+
+    corpus = load_corpus(Path(__file__).resolve().parents[2] / "sample_data")
+    cli = export_table(corpus, Filters(topics=("AI",)), "articles")
+    assert {m.TOPICS_TEXT, "excerpt", "path", "title", "doc_id"} <= set(cli.columns)
+    assert list(cli.columns).index(m.TOPICS_TEXT) == list(cli.columns).index("title") + 1
+    assert cli[m.TOPICS_TEXT].str.contains("AI").all()
+    assert list(articles_table(corpus.articles.head(3), corpus.topics).columns) == list(cli.columns)

@@ -1,5 +1,6 @@
 import os
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -84,7 +85,8 @@ def test_every_section_and_chart_is_present(page_html):
 def test_title_names_period_and_filters(corpus):
     page = report_html(corpus, Filters(start=date(2026, 3, 1), end=date(2026, 3, 31), topics=("Chips",)))
     assert "<title>Coverage report · 1 Mar 2026 – 31 Mar 2026</title>" in page
-    assert "topics: Chips" in page and "29 Jan 2026 – 28 Feb 2026 (same filters)" in page  # 31 days before
+    assert "topics: Chips" in page and "the previous month, 1 Feb 2026 – 28 Feb 2026 (same filters)" in page  # the calendar month before
+    assert "the same month last year, 1 Mar 2025 – 31 Mar 2025: no articles then" in page
 
 
 def test_kpis_show_change_against_the_previous_period(page_html):
@@ -115,8 +117,8 @@ def test_without_comparison_or_matches_the_report_still_renders(corpus):
     page = report_html(corpus, MARCH, compare="none")
     assert "<strong>Compared with:</strong> no comparison" in page and 'class="change' not in page
     nothing_before = report_html(corpus, Filters(start=date(2026, 2, 1), end=date(2026, 2, 28)))
-    assert "4 Jan 2026 – 31 Jan 2026, which has no matching articles" in nothing_before
-    assert 'class="change' not in nothing_before and "No articles in 4 Jan 2026 – 31 Jan 2026 to compare with." in nothing_before
+    assert "the previous month, 1 Jan 2026 – 31 Jan 2026, which has no matching articles" in nothing_before
+    assert 'class="change' not in nothing_before and "No articles in the previous month, 1 Jan 2026 – 31 Jan 2026 to compare with." in nothing_before
     empty = report_html(corpus, Filters(search="nothing matches this"))
     assert "No articles match these filters" in empty and "Plotly.newPlot(" not in empty
     with pytest.raises(ValueError, match="unknown comparison"):
@@ -401,19 +403,22 @@ def test_report_command_compares_chosen_outlets(insight_corpus, tmp_path, capsys
     assert "no outlet named or at 'Heraldd' (did you mean 'Herald'?)" in capsys.readouterr().err
 
 
-def test_the_report_works_out_the_period_before_once_and_filters_the_corpus_once_a_side(insight_corpus, monkeypatch):
-    from analytics.measure import compare
-    from analytics.present import report, report_insights
+def test_the_report_filters_the_corpus_once_per_period(insight_corpus, monkeypatch):
+    from analytics.measure import compare, selection
+    from analytics.present import report
 
-    passes, periods = [], []
-    for module in (report, compare, report_insights):
+    passes = []
+    for module in (selection, compare):
         monkeypatch.setattr(module, "filter_articles", _counting(module.filter_articles, passes))
-    for module in (report, compare):
-        monkeypatch.setattr(module, "previous_period", _counting(module.previous_period, periods))
     report_html(insight_corpus, DAYS, DAILY, compare_outlets=("herald.test",))
-    assert len(periods) == 1
-    # The selection, the period before, the history spikes are measured against, and the two sides of the outlets comparison.
-    assert sum(articles is insight_corpus.articles for articles in passes) == 5
+    # The selection, the period before, the same days last year, the history spikes are measured
+    # against, and the two sides of the outlets comparison: each filtered once.
+    assert sum(articles is insight_corpus.articles for articles in passes) == 6
+    shared = report.Selection(report.with_insights(insight_corpus, insight_corpus.sources), DAYS)
+    report_html(insight_corpus, selection=shared, options=DAILY)
+    passes.clear()
+    report_html(insight_corpus, selection=shared, options=DAILY)
+    assert passes == []  # a selection the dashboard already worked out is not filtered again
 
 
 def _counting(function, calls: list):
@@ -432,3 +437,17 @@ def test_insight_report_renders_offline_without_running_document_text(browser, i
     assert len(drawn) == 9 and all(points > 0 for points in drawn.values()), drawn
     assert attempted == [] and dialogs == []
     assert page.locator("#stories").get_by_text(HOSTILE_STORY, exact=True).count() == 1
+
+
+def test_events_are_listed_apart_from_the_articles():
+    from pathlib import Path
+
+    from analytics.frames.workspace import open_workspace
+    from analytics.measure.selection import Selection
+
+    ws = open_workspace(Path(__file__).resolve().parents[2] / "sample_data")
+    may = Filters(start=date(2026, 5, 1), end=date(2026, 5, 31), exclude_types=("conference",))
+    page = report_html(ws.corpus, selection=Selection(ws, may))
+    events = page[page.index('<section id="events">'):page.index('<section id="stories">')]
+    assert "Applied AI Summit 2026" in events and "2026-05-12" in events
+    assert '<section id="events">' not in report_html(ws.corpus, selection=Selection(ws, replace(may, exclude_types=())))

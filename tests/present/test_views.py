@@ -89,4 +89,21 @@ def test_every_column_the_article_and_story_tables_show_has_a_setting(ws, colors
     assert set(m.top_stories(sel.a, sel.t).columns) == set(vw.ARTICLE_TABLE)
     assert set(vw.story_view(sel, colors).stories.columns) <= set(vw.STORY_TABLE)
     kinds = {how[0] for spec in (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE) for how in spec.values() if isinstance(how, tuple)}
-    assert kinds <= {"wide", "when", "day", "score", "percent", "link"}
+    assert kinds <= {"wide", "when", "day", "score", "percent", "points", "link"}
+
+
+def test_events_are_listed_on_their_own_not_counted_as_articles(ws):
+    offer_filters = Filters(start=date(2026, 5, 1), end=date(2026, 5, 31), exclude_types=("conference",))
+    sel = vw.Selection(ws, offer_filters)
+    assert "Applied AI Summit 2026" not in set(sel.a[s.TITLE])
+    events = vw.events_in_period(sel)
+    assert events[s.TITLE].tolist() == ["Applied AI Summit 2026"]
+    counted = vw.Selection(ws, Filters(start=date(2026, 5, 1), end=date(2026, 5, 31)))
+    assert len(counted.a) == len(sel.a) + 1 and vw.events_in_period(counted).empty
+    assert "events left out (conference)" in vw.header_caption(sel, "here")
+
+
+def test_downloads_that_count_stories_say_so_in_their_names(ws):
+    stories, articles = vw.Selection(ws, Filters(), count_stories=True), vw.Selection(ws, Filters())
+    assert vw.download_name("volume", stories) == "volume-stories" and vw.download_name("volume", articles) == "volume"
+    assert vw.download_name("articles", stories) == "articles"
