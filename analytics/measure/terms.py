@@ -148,10 +148,12 @@ _BREAKS = r"[.!?;:|()\[\]{}\"“”«»]+|\s[-–—]+\s|\n"
 def _pieces(articles: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """The lower-cased sentences of every title and excerpt, with the row each came from.
 
-    An outlet's name splits the text like a full stop: it is taken out, and no bigram spans it.
+    An outlet's name or a stop word splits the text like a full stop: it is taken out, and no
+    bigram spans it ("Bank of England" gives "bank" and "england", never "bank england";
+    scikit-learn would join the words either side of a stop word it removes).
     """
     names = _outlet_name_pattern(articles)
-    split = re.compile(_BREAKS + (f"|{names}" if names else "")).split
+    split = re.compile(_BREAKS + (f"|{names}" if names else "") + f"|{_stop_word_pattern()}").split
     owner: list[int] = []
     pieces: list[str] = []
     for column in (s.TITLE, s.EXCERPT):
@@ -162,6 +164,12 @@ def _pieces(articles: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
                         pieces.append(piece)
                         owner.append(row)
     return np.asarray(owner, dtype=np.int64), pieces
+
+
+@cache
+def _stop_word_pattern() -> str:
+    """A regex matching any stop word as a whole word."""
+    return r"(?<!\w)(?:" + "|".join(re.escape(word) for word in sorted(stop_words(), key=len, reverse=True)) + r")(?!\w)"
 
 
 def _outlet_name_pattern(articles: pd.DataFrame) -> str | None:

@@ -79,6 +79,13 @@ def test_stop_words_boilerplate_and_outlet_names_never_become_terms(titles):
     assert set(tm.top_terms(matrix, articles)[tm.TERM]) <= set(matrix.terms)
 
 
+def test_no_bigram_spans_a_stop_word():
+    articles = corpus([("Bank of England holds rates", "Herald"), ("Daily a Ledger", "The Daily Ledger")])
+    terms = set(tm.term_matrix(articles).terms)
+    assert {"bank", "england", "holds rates"} <= terms
+    assert not terms & {"bank england", "daily ledger"}
+
+
 def test_terms_are_lower_cased_and_bigrams_stay_within_a_sentence():
     articles = corpus([("Drought hits farms", "Alpha"), ("Tariffs rise", "Beta")], excerpts=["Farmers wait. Prices climb", None])
     terms = set(tm.term_matrix(articles).terms)

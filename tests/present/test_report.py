@@ -16,6 +16,7 @@ from analytics.frames.workspace import Workspace, with_insights
 from analytics.measure import spikes as sp
 from analytics.measure.filters import Filters
 from analytics.measure.metrics import MetricOptions
+from analytics.measure.selection import Selection
 from analytics.present import report_insights as ri
 from analytics.present.report import report_html, report_name
 from analytics.read.annotations import read_annotations
@@ -318,12 +319,13 @@ def test_a_planted_spike_is_marked_on_the_volume_chart_with_its_story(insight_ht
 
 def test_every_spike_of_all_articles_is_listed_before_stronger_topic_spikes():
     corpus = load_corpus(ROOT / "sample_data")
-    story_map = with_insights(corpus, corpus.sources).story_map
+    workspace = with_insights(corpus, corpus.sources)
     weekly = MetricOptions(granularity="week")
     # A quarter of the sample data where the report must leave out a topic or outlet spike that is
     # stronger than an all-articles spike it lists (found, not written down: the data is regenerated).
     for start, end in QUARTERS:
-        found = ri.find_spikes(corpus, Filters(start=start, end=end), start, end, weekly, story_map)
+        selection = Selection(workspace, Filters(start=start, end=end))
+        found = ri.find_spikes(selection, weekly)
         shown = {(row["kind"], row["group"], row["when"]) for row in found.rows}
         left_out = [
             spike.score for split, frame in found.by_series.items() if split is not None for spike in frame.itertuples()
@@ -334,7 +336,7 @@ def test_every_spike_of_all_articles_is_listed_before_stronger_topic_spikes():
             break
     else:
         pytest.fail("no quarter of the sample data has an all-articles spike weaker than a spike the report leaves out")
-    page = report_html(corpus, Filters(start=start, end=end), weekly)
+    page = report_html(corpus, Filters(start=start, end=end), weekly, selection=selection)
     spikes = _flat(_section(page, "spikes"))
     listed = [row for row in found.rows if row["group"] is None]
     assert len(listed) == len(overall)  # every spike of all articles, however weak
@@ -443,7 +445,6 @@ def test_events_are_listed_apart_from_the_articles():
     from pathlib import Path
 
     from analytics.frames.workspace import open_workspace
-    from analytics.measure.selection import Selection
 
     ws = open_workspace(Path(__file__).resolve().parents[2] / "sample_data")
     may = Filters(start=date(2026, 5, 1), end=date(2026, 5, 31), exclude_types=("conference",))
