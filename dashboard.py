@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.frames.fingerprint import fingerprint
-from analytics.frames.workspace import Workspace, open_uploads, open_workspace
+from analytics.frames.live import LiveWorkspace
+from analytics.frames.workspace import Workspace, open_uploads
 from analytics.measure import metrics as m
 from analytics.measure.filters import Filters
 from analytics.present import charts
@@ -31,24 +31,36 @@ URL = "query-params"
 ROWS_SHOWN = 1_000
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def load(path: str, fingerprint_key: str) -> Workspace:
-    """The workspace for `path`; re-read only when the files' fingerprint changes."""
-    bar = st.progress(0.0, text="Reading documents…")
-    workspace = open_workspace(path, progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
+@st.cache_resource(show_spinner=False, max_entries=2)
+def live(path: str) -> LiveWorkspace:
+    """The one loaded workspace of `path` every session shares; its folder is re-checked in the background."""
+    return LiveWorkspace(path)
+
+
+def load(path: str) -> Workspace:
+    """The workspace for `path`, loaded on first use and again once the folder changed."""
+    bar = st.empty()
+    show = lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files")  # noqa: E731
+    workspace = live(path).current(progress=show)
     bar.empty()
     return workspace
 
 
-@st.cache_data(ttl=30, show_spinner=False)
-def folder_fingerprint(path: str) -> str:
-    """The folder's fingerprint, re-taken at most every 30 s (one stat per file, ~0.5 s at 100k files)."""
-    return fingerprint(path)
-
-
-@st.cache_data(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
+@st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
 def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def selection(version: str, filters: Filters, count_stories: bool, _ws: Workspace) -> vw.Selection:
+    """The filtered articles, computed once per data version and filters for every session."""
+    return vw.Selection(_ws, filters, count_stories)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def shared(name: str, key: tuple, _build: Callable[[], object]) -> object:
+    """What `_build` returns, built once per `key` (data version, filters, options) for every session; never mutated."""
+    return _build()
 
 
 def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices]:
@@ -88,6 +100,11 @@ class Page:
 
     def __init__(self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str], offer: ct.Choices | None = None) -> None:
         self.sel, self.options, self.split, self.colors, self.offer = sel, options, split, colors, offer
+
+    def model(self, name: str, build: Callable[[], object], *choices: object) -> object:
+        """The model of view `name`, built once per data version, filters, options and the view's own `choices`."""
+        sel = self.sel
+        return shared(name, (sel.ws.corpus.version, sel.filters, sel.count_stories, self.options, self.split, *choices), build)
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
@@ -146,7 +163,7 @@ SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
 
 
 def overview(p: Page) -> None:
-    view = vw.overview_view(p.sel, p.options, p.split, p.colors)
+    view = p.model("overview", lambda: vw.overview_view(p.sel, p.options, p.split, p.colors))
     for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis)):
         column.metric(*card)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
@@ -163,7 +180,7 @@ def overview(p: Page) -> None:
 
 def outlets(p: Page) -> None:
     weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
-    panels = vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted)
+    panels = p.model("outlets", lambda: vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted), weighted)
     clicked = p.panels(panels, selectable=tuple(panels))
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
@@ -173,14 +190,14 @@ def outlets(p: Page) -> None:
 
 
 def topics_view(p: Page) -> None:
-    panels = vw.topic_view(p.sel, p.options, p.colors)
+    panels = p.model("topics", lambda: vw.topic_view(p.sel, p.options, p.colors))
     clicked = p.panels(panels, selectable=("topic-mix",))
     p.drill_period(panels["topic-mix"][0], clicked["topic-mix"], "topic")
     st.caption(vw.CONCENTRATION_NOTE)
 
 
 def quality_view(p: Page) -> None:
-    view = vw.quality_view(p.sel)
+    view = p.model("quality", lambda: vw.quality_view(p.sel))
     for column, card in zip(st.columns(3), view.cards()):
         column.metric(*card)
     clicked = p.panels({"quality-vs-heat": (view.points, view.figure), "quality-vs-heat-summary": (view.summary, None)}, selectable=("quality-vs-heat",))
@@ -189,7 +206,7 @@ def quality_view(p: Page) -> None:
 
 
 def stories_view(p: Page) -> None:
-    view = vw.story_view(p.sel, p.colors)
+    view = p.model("stories", lambda: vw.story_view(p.sel, p.colors))
     st.caption(view.caption(len(p.sel.a)))
     table(view.stories, column_config=STORY_COLUMNS)
     p.download(view.stories, "stories")
@@ -202,7 +219,7 @@ def stories_view(p: Page) -> None:
 
 def articles_view(p: Page) -> None:
     a, t = p.sel.a, p.sel.t
-    shown = m.top_stories(a, t, limit=ROWS_SHOWN)
+    shown = p.model("articles", lambda: m.top_stories(a, t, limit=ROWS_SHOWN))
     st.caption(vw.articles_caption(len(a), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
     p.download(lambda: m.top_stories(a, t, limit=None), "articles")
@@ -210,7 +227,7 @@ def articles_view(p: Page) -> None:
 
 def changes_view(p: Page) -> None:
     least = st.slider("Smallest count worth calling a trend", 1, 20, 3, key="min_count", bind=URL)
-    view = vw.change_view(p.sel, min_count=least)
+    view = p.model("changes", lambda: vw.change_view(p.sel, min_count=least), least)
     st.caption(view.caption())
     for by, heading, frame, quiet in view.sections():
         st.subheader(heading)
@@ -229,7 +246,7 @@ def compare_view(p: Page) -> None:
     if pair is None:
         st.info("Choose at least one outlet to compare against the rest.")
         return
-    p.panels(vw.compare_view(p.sel, pair, p.options))
+    p.panels(p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair))
 
 
 def data_health(p: Page) -> None:
@@ -242,16 +259,19 @@ def data_health(p: Page) -> None:
     if corpus.problems.empty:
         st.success("Every document loaded cleanly.")
         return
-    tables = vw.health_tables(corpus)
+    tables = p.model("health", lambda: vw.health_tables(corpus))
     table(tables["by-severity"])
     table(tables["by-file"])
     p.panels({"problems": (tables["problems"], None)})
 
 
+# The views the switcher offers, in its order; `?view=<name>` opens one.
 VIEWS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Outlets": outlets, "Topics": topics_view, "Quality vs heat": quality_view,
     "Stories": stories_view, "Articles": articles_view, "Changes": changes_view, "Compare": compare_view,
+    "Data health": data_health,
 }
+NEEDS_NO_MATCH = {data_health}  # views that show something even when no article matches the filters
 
 
 def main() -> None:
@@ -267,29 +287,27 @@ def main() -> None:
         st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")
         return
     else:
-        ws = load(path, folder_fingerprint(path))
+        ws = load(path)
     corpus = ws.corpus
     if corpus.articles.empty:
         st.warning(f"No articles were loaded from {path}. Below is what was found.")
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
-    offer = ct.choices(corpus)
+    offer = shared("choices", (corpus.version,), lambda: ct.choices(corpus))
     filters, view = sidebar(offer)
     st.sidebar.download_button(
         "Download meeting report", lambda: report_html(corpus, filters, view.options, workspace=ws).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer)
+    colors = shared("colors", (corpus.version,), lambda: charts.corpus_colors(corpus.articles, corpus.topics))
+    p = Page(selection(corpus.version, filters, view.count_stories, ws), view.options, view.split, colors, offer)
     st.caption(vw.header_caption(p.sel, path))
-    tabs = st.tabs([*VIEWS, "Data health"])
-    for tab, render in zip(tabs, VIEWS.values()):
-        with tab:
-            if p.sel.a.empty:
-                st.info(vw.NO_MATCH)
-            else:
-                render(p)
-    with tabs[-1]:
-        data_health(p)
+    # Only the chosen view is computed and sent; the choice lives in the URL (`?view=Stories`).
+    render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
+    if p.sel.a.empty and render not in NEEDS_NO_MATCH:
+        st.info(vw.NO_MATCH)
+    else:
+        render(p)
 
 
 main()

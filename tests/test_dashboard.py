@@ -32,15 +32,36 @@ def kpi(app: AppTest, label: str) -> str:
     return next(metric.value for metric in app.metric if metric.label == label)
 
 
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health"]
+
+
 def test_runs_on_the_sample_data(monkeypatch, sample):
     app = run_app(SAMPLE, monkeypatch)
     assert not app.exception
     assert kpi(app, "Articles") == f"{sample.loaded:,}"
+    switcher = app.segmented_control(key="view")
+    assert switcher.options == VIEWS and switcher.value == "Overview"
+    switcher.set_value("Data health").run()
+    assert not app.exception
     assert kpi(app, "Files seen") == f"{sample.files_seen:,}"
-    assert [tab.label for tab in app.tabs] == [
-        "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Data health",
-    ]
     assert not app.error
+
+
+def test_only_the_chosen_view_is_computed_and_sent(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch)
+    assert chart_titles(app) == ["Articles per month"]  # the Overview's one chart; no other view's
+    app.segmented_control(key="view").set_value("Topics").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 4 and "Articles per month" not in chart_titles(app)
+    assert not any(metric.label == "Articles" for metric in app.metric)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_url_opens_each_view(monkeypatch, view):
+    app = run_app(SAMPLE, monkeypatch, view=view)
+    assert not app.exception
+    assert app.segmented_control(key="view").value == view
+    assert app.get("plotly_chart") or app.dataframe or app.metric
 
 
 def test_changing_a_filter_changes_the_kpis(monkeypatch, sample):
@@ -82,7 +103,7 @@ def test_missing_folder(monkeypatch, tmp_path):
 
 def test_hostile_titles_are_shown_as_text(monkeypatch, write, tmp_path):
     write("x.md", article(1, title="<img src=x onerror=alert(1)> Breaking"))
-    app = run_app(tmp_path, monkeypatch)
+    app = run_app(tmp_path, monkeypatch, view="Stories")
     assert not app.exception
     assert "<img" not in "".join(md.value for md in app.markdown)
     stories = app.dataframe[0].value if app.dataframe else None
@@ -102,7 +123,7 @@ def test_counting_stories_instead_of_articles(monkeypatch):
 
 
 def test_compare_views_run(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch, cmp="period")
+    app = run_app(SAMPLE, monkeypatch, view="Compare", cmp="period")
     assert not app.exception
     app.radio(key="cmp").set_value("outlets").run()
     assert not app.exception
@@ -110,12 +131,12 @@ def test_compare_views_run(monkeypatch):
 
 
 def test_bad_annotation_rows_are_reported(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch)
+    app = run_app(SAMPLE, monkeypatch, view="Data health")
     assert any("annotations file could not be used" in w.value for w in app.warning)
 
 
 def test_changes_view_respects_the_minimum_count(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch, dates=["2026-09-01", "2026-10-29"])
+    app = run_app(SAMPLE, monkeypatch, view="Changes", dates=["2026-09-01", "2026-10-29"])
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception
