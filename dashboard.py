@@ -1,7 +1,8 @@
 """News Coverage Analytics dashboard. Run with `make run` or `streamlit run dashboard.py -- --data PATH`.
 
-This file only wires widgets to `analytics`: one cached load, one `Filters` value read from the
-sidebar (every widget bound to the URL), then per view: view model -> chart -> download.
+This file only wires widgets to `analytics`: one loaded workspace shared by every session, one
+`Filters` value read from the sidebar (every widget bound to the URL), then the one view chosen:
+view model (shared too) -> chart -> download.
 """
 
 from __future__ import annotations
@@ -37,29 +38,14 @@ def live(path: str) -> LiveWorkspace:
     return LiveWorkspace(path)
 
 
-def load(path: str) -> Workspace:
-    """The workspace for `path`, loaded on first use and again once the folder changed."""
-    bar = st.empty()
-    show = lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files")  # noqa: E731
-    workspace = live(path).current(progress=show)
-    bar.empty()
-    return workspace
-
-
 @st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
 def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
     return open_uploads(uploads)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def selection(version: str, filters: Filters, count_stories: bool, _ws: Workspace) -> vw.Selection:
-    """The filtered articles, computed once per data version and filters for every session."""
-    return vw.Selection(_ws, filters, count_stories)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=48, ttl=3600)
 def shared(name: str, key: tuple, _build: Callable[[], object]) -> object:
-    """What `_build` returns, built once per `key` (data version, filters, options) for every session; never mutated."""
+    """What `_build` returns, built once per `key` (data version, filters, options) for all sessions; never mutated."""
     return _build()
 
 
@@ -105,6 +91,10 @@ class Page:
         """The model of view `name`, built once per data version, filters, options and the view's own `choices`."""
         sel = self.sel
         return shared(name, (sel.ws.corpus.version, sel.filters, sel.count_stories, self.options, self.split, *choices), build)
+
+    def matches(self) -> int:
+        """How many articles the filters keep (filtered once per data version and filters)."""
+        return shared("matches", (self.sel.ws.corpus.version, self.sel.filters), lambda: len(self.sel.a))
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
@@ -207,7 +197,7 @@ def quality_view(p: Page) -> None:
 
 def stories_view(p: Page) -> None:
     view = p.model("stories", lambda: vw.story_view(p.sel, p.colors))
-    st.caption(view.caption(len(p.sel.a)))
+    st.caption(view.caption(p.matches()))
     table(view.stories, column_config=STORY_COLUMNS)
     p.download(view.stories, "stories")
     if view.timeline is not None:
@@ -218,11 +208,10 @@ def stories_view(p: Page) -> None:
 
 
 def articles_view(p: Page) -> None:
-    a, t = p.sel.a, p.sel.t
-    shown = p.model("articles", lambda: m.top_stories(a, t, limit=ROWS_SHOWN))
-    st.caption(vw.articles_caption(len(a), len(shown)))
+    shown = p.model("articles", lambda: m.top_stories(p.sel.a, p.sel.t, limit=ROWS_SHOWN))
+    st.caption(vw.articles_caption(p.matches(), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
-    p.download(lambda: m.top_stories(a, t, limit=None), "articles")
+    p.download(lambda: m.top_stories(p.sel.a, p.sel.t, limit=None), "articles")
 
 
 def changes_view(p: Page) -> None:
@@ -259,7 +248,7 @@ def data_health(p: Page) -> None:
     if corpus.problems.empty:
         st.success("Every document loaded cleanly.")
         return
-    tables = p.model("health", lambda: vw.health_tables(corpus))
+    tables = shared("health", (corpus.version,), lambda: vw.health_tables(corpus))
     table(tables["by-severity"])
     table(tables["by-file"])
     p.panels({"problems": (tables["problems"], None)})
@@ -271,7 +260,6 @@ VIEWS: dict[str, Callable[[Page], None]] = {
     "Stories": stories_view, "Articles": articles_view, "Changes": changes_view, "Compare": compare_view,
     "Data health": data_health,
 }
-NEEDS_NO_MATCH = {data_health}  # views that show something even when no article matches the filters
 
 
 def main() -> None:
@@ -287,7 +275,9 @@ def main() -> None:
         st.error(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar.")
         return
     else:
-        ws = load(path)
+        bar = st.empty()
+        ws = live(path).current(progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
+        bar.empty()
     corpus = ws.corpus
     if corpus.articles.empty:
         st.warning(f"No articles were loaded from {path}. Below is what was found.")
@@ -300,11 +290,11 @@ def main() -> None:
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
     colors = shared("colors", (corpus.version,), lambda: charts.corpus_colors(corpus.articles, corpus.topics))
-    p = Page(selection(corpus.version, filters, view.count_stories, ws), view.options, view.split, colors, offer)
-    st.caption(vw.header_caption(p.sel, path))
+    p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, colors, offer)  # filters on first use
+    st.caption(shared("caption", (corpus.version, filters, path), lambda: vw.header_caption(p.sel, path)))
     # Only the chosen view is computed and sent; the choice lives in the URL (`?view=Stories`).
     render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
-    if p.sel.a.empty and render not in NEEDS_NO_MATCH:
+    if render is not data_health and not p.matches():
         st.info(vw.NO_MATCH)
     else:
         render(p)
