@@ -185,10 +185,12 @@ def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0, density_from
 def _density(points: pd.DataFrame) -> go.Heatmap:
     """How many articles fall in each cell of a grid over quality and heat (empty cells left blank)."""
     counts, x_edges, y_edges = np.histogram2d(points[s.QUALITY], points[s.HEAT], bins=DENSITY_BINS)
-    z = np.where(counts > 0, counts, np.nan).T  # rows are heat
+    counts = counts.T  # rows are heat
+    # Shaded by the log of the count, so one crowded cell (articles scored 0) leaves the rest visible.
     return go.Heatmap(
-        x=(x_edges[:-1] + x_edges[1:]) / 2, y=(y_edges[:-1] + y_edges[1:]) / 2, z=z, colorscale="Blues", showscale=False,
-        name="articles", hovertemplate="quality ≈ %{x:.0f}, heat ≈ %{y:.0f}: %{z:,.0f} articles<extra></extra>", hoverongaps=False,
+        x=(x_edges[:-1] + x_edges[1:]) / 2, y=(y_edges[:-1] + y_edges[1:]) / 2, z=np.where(counts > 0, np.log10(counts + 1), np.nan),
+        customdata=counts, colorscale="Blues", zmin=0, showscale=False, name="articles", hoverongaps=False,
+        hovertemplate="quality ≈ %{x:.0f}, heat ≈ %{y:.0f}: %{customdata:,.0f} articles<extra></extra>",
     )
 
 

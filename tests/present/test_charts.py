@@ -84,7 +84,7 @@ def test_quality_heat_figure_stays_light_at_600k_articles_with_exact_quadrant_co
     figure = charts.quality_heat_figure(points)
     assert len(figure.to_json()) < 2_000_000
     density = [trace for trace in figure.data if trace.type == "heatmap"]
-    assert len(density) == 1 and np.nansum(density[0].z) == len(points)  # the shading counts every article
+    assert len(density) == 1 and np.sum(density[0].customdata) == len(points)  # the shading counts every article
     dots = [trace for trace in figure.data if trace.type == "scattergl"]
     assert sum(len(trace.x) for trace in dots) == charts.SAMPLE_POINTS
     exact = points[m.QUADRANT].value_counts()
