@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.frames.live import LiveWorkspace
-from analytics.frames.workspace import Workspace, open_uploads
+from analytics.frames.workspace import open_uploads
 from analytics.measure import metrics as m
 from analytics.measure.filters import Filters
 from analytics.present import charts
@@ -38,9 +38,7 @@ def live(path: str) -> LiveWorkspace:
     return LiveWorkspace(path)
 
 
-@st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
-def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
-    return open_uploads(uploads)
+load_uploads = st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)(open_uploads)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48, ttl=3600)
@@ -148,8 +146,7 @@ def columns(spec: dict[str, object]) -> dict[str, object]:
     return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
 
 
-ARTICLE_COLUMNS, STORY_COLUMNS = columns(vw.ARTICLE_TABLE), columns(vw.STORY_TABLE)
-SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
+ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE))
 
 
 def overview(p: Page) -> None:
@@ -254,7 +251,7 @@ def data_health(p: Page) -> None:
     p.panels({"problems": (tables["problems"], None)})
 
 
-# The views the switcher offers, in its order; `?view=<name>` opens one.
+# The views the switcher offers, in its order; `?view=<name>` opens one, and only that one is computed and sent.
 VIEWS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Outlets": outlets, "Topics": topics_view, "Quality vs heat": quality_view,
     "Stories": stories_view, "Articles": articles_view, "Changes": changes_view, "Compare": compare_view,
@@ -292,7 +289,6 @@ def main() -> None:
     colors = shared("colors", (corpus.version,), lambda: charts.corpus_colors(corpus.articles, corpus.topics))
     p = Page(vw.Selection(ws, filters, view.count_stories), view.options, view.split, colors, offer)  # filters on first use
     st.caption(shared("caption", (corpus.version, filters, path), lambda: vw.header_caption(p.sel, path)))
-    # Only the chosen view is computed and sent; the choice lives in the URL (`?view=Stories`).
     render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
     if render is not data_health and not p.matches():
         st.info(vw.NO_MATCH)
