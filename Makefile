@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= sample_data
 
-.PHONY: run test bench browser screenshots sample-data clean
+.PHONY: run test bench bench-ui browser screenshots sample-data clean
 
 run: $(STAMP)
 	NEWS_ANALYTICS_DATA="$(DATA)" $(BIN)/streamlit run dashboard.py
@@ -31,6 +31,11 @@ screenshots: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The dashboard in Chromium at 100k and 1M documents (generated when /work/corpora has none);
+# `make bench-ui UI_ARGS="--data FOLDER"` measures another folder.
+bench-ui: $(STAMP) browser
+	$(BIN)/python benchmarks/ui.py $(UI_ARGS)
 
 sample-data: $(STAMP)
 	rm -rf sample_data

@@ -1,7 +1,8 @@
 """News Coverage Analytics dashboard. Run with `make run` or `streamlit run dashboard.py -- --data PATH`.
 
-This file only wires widgets to `analytics`: one cached load, one `Filters` value read from the
-sidebar (every widget bound to the URL), then per view: view model -> chart -> download.
+This file only wires widgets to `analytics`: one loaded workspace shared by every session, one
+`Filters` value read from the sidebar (every widget bound to the URL), then the one view chosen:
+view model (shared too) -> chart -> download.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.frames.fingerprint import fingerprint
-from analytics.frames.workspace import Workspace, open_uploads, open_workspace
+from analytics.frames.live import LiveWorkspace
+from analytics.frames.workspace import open_uploads
 from analytics.measure import metrics as m
 from analytics.measure import terms as tm
 from analytics.measure.filters import Filters
@@ -37,30 +38,25 @@ ROWS_SHOWN = 1_000
 PICK = {"filter_mode": "contains", "select_all": False}
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def load(path: str, fingerprint_key: str) -> Workspace:
-    """The workspace for `path`; re-read only when the files' fingerprint changes."""
-    bar = st.progress(0.0, text="Reading documents…")
-    workspace = open_workspace(path, progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
-    bar.empty()
-    return workspace
+@st.cache_resource(show_spinner=False, max_entries=2)
+def live(path: str) -> LiveWorkspace:
+    """The one loaded workspace of `path` every session shares; its folder is re-checked in the background."""
+    return LiveWorkspace(path)
 
 
-@st.cache_data(ttl=30, show_spinner=False)
-def folder_fingerprint(path: str) -> str:
-    """The folder's fingerprint, re-taken at most every 30 s (one stat per file, ~0.5 s at 100k files)."""
-    return fingerprint(path)
+load_uploads = st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)(open_uploads)
 
 
 @st.cache_resource(show_spinner="Counting the words of every title and excerpt…", max_entries=2)
 def term_matrix(load_key: tuple, _articles: pd.DataFrame) -> tm.TermMatrix:
-    """The load's document-term matrix, built once per load (source and fingerprint) and shared by every session."""
+    """The load's document-term matrix, built once per load (source and data version) and shared by every session."""
     return tm.term_matrix(_articles)
 
 
-@st.cache_data(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)
-def load_uploads(uploads: tuple[tuple[str, bytes], ...]) -> Workspace:
-    return open_uploads(uploads)
+@st.cache_resource(show_spinner=False, max_entries=48, ttl=3600)
+def shared(name: str, key: tuple, _build: Callable[[], object]) -> object:
+    """What `_build` returns, built once per `key` (data version, filters, options) for all sessions; never mutated."""
+    return _build()
 
 
 def sidebar(offer: ct.Choices) -> tuple[Filters, ct.ViewChoices, list[str]]:
@@ -115,6 +111,15 @@ class Page:
     ) -> None:
         self.sel, self.options, self.split, self.colors, self.offer = sel, options, split, colors, offer
         self.terms = terms or (lambda: tm.term_matrix(sel.ws.corpus.articles))
+
+    def model(self, name: str, build: Callable[[], object], *choices: object) -> object:
+        """The model of view `name`, built once per data version, filters, options and the view's own `choices`."""
+        sel = self.sel
+        return shared(name, (sel.ws.corpus.version, sel.filters, sel.count_stories, self.options, self.split, *choices), build)
+
+    def matches(self) -> int:
+        """How many articles the filters keep (filtered once per data version and filters)."""
+        return shared("matches", (self.sel.ws.corpus.version, self.sel.filters), lambda: len(self.sel.a))
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
@@ -172,12 +177,11 @@ def columns(spec: dict[str, object]) -> dict[str, object]:
     return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
 
 
-ARTICLE_COLUMNS, STORY_COLUMNS = columns(vw.ARTICLE_TABLE), columns(vw.STORY_TABLE)
-SPIKE_COLUMNS, MOVER_COLUMNS = columns(vw.SPIKE_TABLE), columns(vw.MOVER_TABLE)
+ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE))
 
 
 def overview(p: Page) -> None:
-    view = vw.overview_view(p.sel, p.options, p.split, p.colors)
+    view = p.model("overview", lambda: vw.overview_view(p.sel, p.options, p.split, p.colors))
     for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis, p.sel)):
         column.metric(*card)
     for line in vw.comparison_notes(p.sel):
@@ -202,7 +206,7 @@ def overview(p: Page) -> None:
 
 def outlets(p: Page) -> None:
     weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
-    panels = vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted)
+    panels = p.model("outlets", lambda: vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted), weighted)
     clicked = p.panels(panels, selectable=tuple(panels))
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
@@ -212,14 +216,14 @@ def outlets(p: Page) -> None:
 
 
 def topics_view(p: Page) -> None:
-    panels = vw.topic_view(p.sel, p.options, p.colors)
+    panels = p.model("topics", lambda: vw.topic_view(p.sel, p.options, p.colors))
     clicked = p.panels(panels, selectable=("topic-mix",))
     p.drill_period(panels["topic-mix"][0], clicked["topic-mix"], "topic")
     st.caption(vw.CONCENTRATION_NOTE)
 
 
 def quality_view(p: Page) -> None:
-    view = vw.quality_view(p.sel)
+    view = p.model("quality", lambda: vw.quality_view(p.sel))
     for column, card in zip(st.columns(3), view.cards()):
         column.metric(*card)
     clicked = p.panels({"quality-vs-heat": (view.points, view.figure), "quality-vs-heat-summary": (view.summary, None)}, selectable=("quality-vs-heat",))
@@ -228,8 +232,8 @@ def quality_view(p: Page) -> None:
 
 
 def stories_view(p: Page) -> None:
-    view = vw.story_view(p.sel, p.colors)
-    st.caption(view.caption(len(p.sel.a)))
+    view = p.model("stories", lambda: vw.story_view(p.sel, p.colors))
+    st.caption(view.caption(p.matches()))
     table(view.stories, column_config=STORY_COLUMNS)
     p.download(view.stories, "stories")
     if view.timeline is not None:
@@ -240,16 +244,15 @@ def stories_view(p: Page) -> None:
 
 
 def articles_view(p: Page) -> None:
-    a, t = p.sel.a, p.sel.t
-    shown = m.top_stories(a, t, limit=ROWS_SHOWN)
-    st.caption(vw.articles_caption(len(a), len(shown)))
+    shown = p.model("articles", lambda: m.top_stories(p.sel.a, p.sel.t, limit=ROWS_SHOWN))
+    st.caption(vw.articles_caption(p.matches(), len(shown)))
     table(shown, column_config=ARTICLE_COLUMNS)
-    p.download(lambda: articles_table(a, t), "articles")  # the same columns as `export --table articles`
+    p.download(lambda: articles_table(p.sel.a, p.sel.t), "articles")  # the same columns as `export --table articles`
 
 
 def changes_view(p: Page) -> None:
     least = st.slider("Smallest count worth calling a trend", 1, 20, 3, key="min_count", bind=URL)
-    view = vw.change_view(p.sel, min_count=least)
+    view = p.model("changes", lambda: vw.change_view(p.sel, min_count=least), least)
     st.caption(view.caption())
     for by, heading, frame, quiet in view.sections():
         st.subheader(heading)
@@ -268,13 +271,14 @@ def compare_view(p: Page) -> None:
     if pair is None:
         st.info("Choose at least one outlet to compare against the rest.")
         return
-    p.panels(vw.compare_view(p.sel, pair, p.options))
-    term_clicks(p, p.panels(tv.compare_terms_panels(p.sel, pair, p.terms()), selectable=("compare-terms-a", "compare-terms-b")), everything=True)
+    p.panels(p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair))
+    panels = p.model("compare-terms", lambda: tv.compare_terms_panels(p.sel, pair, p.terms()), pair)
+    term_clicks(p, p.panels(panels, selectable=("compare-terms-a", "compare-terms-b")), everything=True)
 
 
 def terms_view(p: Page) -> None:
     st.caption(tv.TERMS_NOTE)
-    panels = tv.terms_panels(p.sel, p.terms())
+    panels = p.model("terms", lambda: tv.terms_panels(p.sel, p.terms()))
     for note in tv.empty_notes(panels):
         st.info(note)
     term_clicks(p, p.panels(panels, selectable=("top-terms", "distinctive-terms", "rising-terms")))
@@ -298,16 +302,17 @@ def data_health(p: Page) -> None:
     if corpus.problems.empty:
         st.success("Every document loaded cleanly.")
         return
-    tables = vw.health_tables(corpus)
+    tables = shared("health", (corpus.version,), lambda: vw.health_tables(corpus))
     table(tables["by-severity"])
     table(tables["by-file"])
     p.panels({"problems": (tables["problems"], None)})
 
 
+# The views the switcher offers, in its order; `?view=<name>` opens one, and only that one is computed and sent.
 VIEWS: dict[str, Callable[[Page], None]] = {
     "Overview": overview, "Outlets": outlets, "Topics": topics_view, "Quality vs heat": quality_view,
     "Stories": stories_view, "Articles": articles_view, "Changes": changes_view, "Compare": compare_view,
-    "Terms": terms_view,
+    "Terms": terms_view, "Data health": data_health,
 }
 
 
@@ -323,7 +328,6 @@ def main() -> None:
     if uploads:
         path = plural(len(uploads), "uploaded file")
         ws = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
-        load_key = (path, tuple((f.name, f.size) for f in uploads))
     elif refused := dr.refusal(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
         st.error(plain(refused))  # text from the URL: shown as text, never as Markdown
         return
@@ -331,37 +335,35 @@ def main() -> None:
         st.error(plain(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."))
         return
     else:
-        load_key = (path, folder_fingerprint(path))
-        ws = load(*load_key)
+        bar = st.empty()
+        ws = live(path).current(progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
+        bar.empty()
     corpus = ws.corpus
     if corpus.articles.empty:
         st.warning(plain(f"No articles were loaded from {path}. Below is what was found."))
         data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
         return
-    offer = ct.choices(corpus)
+    offer = shared("choices", (corpus.version,), lambda: ct.choices(corpus))
     filters, view, notices = sidebar(offer)
-    sel = vw.Selection(ws, filters, view.count_stories)
+    sel = vw.Selection(ws, filters, view.count_stories)  # filters on first use
     options, finer = sel.drawn_options(view.options)
+    colors = shared("colors", (corpus.version,), lambda: charts.corpus_colors(corpus.articles, corpus.topics))
+    p = Page(sel, options, view.split, colors, offer, lambda: term_matrix((path, corpus.version), corpus.articles))
     st.sidebar.download_button(
         "Download meeting report",
-        lambda: report_html(corpus, options=view.options, selection=sel, term_matrix=term_matrix(load_key, corpus.articles)).encode("utf-8"),
+        lambda: report_html(corpus, options=view.options, selection=sel, term_matrix=p.terms()).encode("utf-8"),
         report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
     )
-    p = Page(sel, options, view.split, charts.corpus_colors(corpus.articles, corpus.topics), offer, lambda: term_matrix(load_key, corpus.articles))
     for notice in notices:
         st.warning(plain(notice), icon=":material/link:")  # names values from the link: shown as text
-    st.caption(plain(vw.header_caption(p.sel, path)))
+    st.caption(plain(shared("caption", (corpus.version, filters, view.count_stories, path), lambda: vw.header_caption(sel, path))))
     if finer:
         st.caption(finer)
-    tabs = st.tabs([*VIEWS, "Data health"])
-    for tab, render in zip(tabs, VIEWS.values()):
-        with tab:
-            if p.sel.a.empty:
-                st.info(vw.NO_MATCH)
-            else:
-                render(p)
-    with tabs[-1]:
-        data_health(p)
+    render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
+    if render is not data_health and not p.matches():
+        st.info(vw.NO_MATCH)
+    else:
+        render(p)
 
 
 main()

@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health"]
+SWITCHER = "[role=radiogroup][aria-label=View]"
 CHARTS_PER_VIEW = {"Overview": 1, "Outlets": 2, "Topics": 4, "Quality vs heat": 1, "Stories": 1, "Compare": 4, "Terms": 3}
 
 pytestmark = [
@@ -90,8 +91,20 @@ def _screenshot_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def _visible_charts(page) -> int:
-    return page.locator(".stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot .main-svg").count() // 1
+def choose_view(page, view: str) -> None:
+    """Click a view in the switcher and wait until its run is over (the app root says so)."""
+    page.locator(f"{SWITCHER} [role=radio]").filter(has_text=re.compile(f"^{re.escape(view)}$")).click()
+    wait_for_run(page)
+
+
+def wait_for_run(page, timeout: int = 60_000) -> None:
+    """Wait until Streamlit has finished the run a click started."""
+    page.wait_for_timeout(100)  # the run starts a moment after the click
+    page.wait_for_selector("[data-test-script-state=notRunning]", state="attached", timeout=timeout)
+
+
+def active_view(page) -> str:
+    return page.locator(f"{SWITCHER} [role=radio][aria-checked=true]").inner_text().strip()
 
 
 def _kpi(page, label: str) -> str:
@@ -102,16 +115,18 @@ def _kpi(page, label: str) -> str:
 def test_every_view_renders_its_charts(page, tmp_path):
     shots = _screenshot_dir(tmp_path)
     for view in VIEWS:
-        page.get_by_role("tab", name=view).click()
-        panel = page.locator(".stTabs [role=tabpanel]:not([hidden])")
+        choose_view(page, view)
         expected = CHARTS_PER_VIEW.get(view, 0)
         if expected:
             page.wait_for_function(
-                "n => [...document.querySelectorAll('.stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length >= n",
+                "n => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length >= n",
                 arg=expected, timeout=30_000,
             )
         else:
-            panel.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
+            page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)
+        assert page.locator(".js-plotly-plot").count() == expected  # only this view's charts are sent
+        assert active_view(page) == view
+        assert f"view={view.replace(' ', '+')}" in page.url or (view == "Overview" and "view=" not in page.url)  # the default stays out
         time.sleep(0.5)
         page.screenshot(path=str(shots / f"{view.lower().replace(' ', '-')}.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
@@ -121,8 +136,8 @@ def test_clicking_a_term_lists_its_articles(page, tmp_path):
     page.set_viewport_size({"width": 1500, "height": 3000})  # the three charts and the articles in one picture
     page.goto(page.url.split("?")[0] + "?dates=2026-09-01&dates=2026-09-30")  # a month: there is a rest and a month before
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
-    page.get_by_role("tab", name="Terms").click()
-    chart = page.locator(".stTabs [role=tabpanel]:not([hidden]) .js-plotly-plot").first
+    choose_view(page, "Terms")
+    chart = page.locator(".js-plotly-plot").first
     chart.locator(".main-svg").first.wait_for(timeout=30_000)
     chart.scroll_into_view_if_needed()
     box = chart.locator("g.point path").last.bounding_box()  # the bars are drawn bottom up: the last is the first term
@@ -137,6 +152,20 @@ def test_clicking_a_term_lists_its_articles(page, tmp_path):
     assert page.locator("[data-testid=stException]").count() == 0
     time.sleep(0.5)
     page.screenshot(path=str(_screenshot_dir(tmp_path) / "terms.png"), full_page=True)
+def test_a_view_switch_lands_on_a_url_that_reopens_the_view(page, browser):
+    choose_view(page, "Stories")
+    assert active_view(page) == "Stories"
+    url = page.url
+    assert "view=Stories" in url
+    again = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
+    try:
+        again.goto(url)
+        again.wait_for_selector(f"{SWITCHER} [aria-checked=true]", timeout=90_000)
+        wait_for_run(again)
+        assert active_view(again) == "Stories"
+        again.get_by_text("Who else covered this").wait_for(timeout=30_000)
+    finally:
+        again.context.close()
 
 
 def test_a_filter_click_changes_the_view(page):
@@ -177,8 +206,8 @@ def test_upload_of_a_zip_loads_good_files_and_reports_escapes(page, tmp_path):
         "() => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => e.innerText.includes('Articles') && e.innerText.trim().endsWith('1'))",
         timeout=60_000,
     )
-    page.wait_for_function("n => document.querySelectorAll('[data-testid=stTab]').length === n", arg=len(VIEWS), timeout=30_000)
-    page.get_by_role("tab", name="Data health").click()
+    wait_for_run(page)
+    choose_view(page, "Data health")
     # The grid draws on a canvas; its cells are mirrored in an accessible table.
     page.locator("[role=gridcell]", has_text="feed.zip/../escape.md").first.wait_for(state="attached", timeout=30_000)
     page.screenshot(path=str(_screenshot_dir(tmp_path) / "upload-data-health.png"), full_page=True)

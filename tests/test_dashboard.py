@@ -34,15 +34,36 @@ def kpi(app: AppTest, label: str) -> str:
     return next(metric.value for metric in app.metric if metric.label == label)
 
 
+VIEWS = ["Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health"]
+
+
 def test_runs_on_the_sample_data(monkeypatch, sample):
     app = run_app(SAMPLE, monkeypatch)
     assert not app.exception
     assert kpi(app, "Articles") == f"{sample.loaded - 1:,}"  # every document but the one conference
+    switcher = app.segmented_control(key="view")
+    assert switcher.options == VIEWS and switcher.value == "Overview"
+    switcher.set_value("Data health").run()
+    assert not app.exception
     assert kpi(app, "Files seen") == f"{sample.files_seen:,}"
-    assert [tab.label for tab in app.tabs] == [
-        "Overview", "Outlets", "Topics", "Quality vs heat", "Stories", "Articles", "Changes", "Compare", "Terms", "Data health",
-    ]
     assert not app.error
+
+
+def test_only_the_chosen_view_is_computed_and_sent(monkeypatch):
+    app = run_app(SAMPLE, monkeypatch)
+    assert chart_titles(app) == ["Articles per month"]  # the Overview's one chart; no other view's
+    app.segmented_control(key="view").set_value("Topics").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 4 and "Articles per month" not in chart_titles(app)
+    assert not any(metric.label == "Articles" for metric in app.metric)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_url_opens_each_view(monkeypatch, view):
+    app = run_app(SAMPLE, monkeypatch, view=view)
+    assert not app.exception
+    assert app.segmented_control(key="view").value == view
+    assert app.get("plotly_chart") or app.dataframe or app.metric
 
 
 def test_changing_a_filter_changes_the_kpis(monkeypatch, sample):
@@ -84,7 +105,7 @@ def test_missing_folder(monkeypatch, tmp_path):
 
 def test_hostile_titles_are_shown_as_text(monkeypatch, write, tmp_path):
     write("x.md", article(1, title="<img src=x onerror=alert(1)> Breaking"))
-    app = run_app(tmp_path, monkeypatch)
+    app = run_app(tmp_path, monkeypatch, view="Stories")
     assert not app.exception
     assert "<img" not in "".join(md.value for md in app.markdown)
     stories = app.dataframe[0].value if app.dataframe else None
@@ -104,7 +125,7 @@ def test_counting_stories_instead_of_articles(monkeypatch):
 
 
 def test_compare_views_run(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch, cmp="period")
+    app = run_app(SAMPLE, monkeypatch, view="Compare", cmp="period")
     assert not app.exception
     app.radio(key="cmp").set_value("outlets").run()
     assert not app.exception
@@ -112,26 +133,30 @@ def test_compare_views_run(monkeypatch):
 
 
 def test_terms_view_draws_the_terms_of_the_selection(monkeypatch, sample):
-    app = run_app(SAMPLE, monkeypatch, topic=["Policy"])
-    assert not app.exception
-    charts = {json.loads(chart.proto.spec)["layout"]["title"]["text"]: json.loads(chart.proto.spec) for chart in app.get("plotly_chart")}
+    def drawn(view: str) -> tuple[dict, set[str]]:
+        app = run_app(SAMPLE, monkeypatch, topic=["Policy"], view=view)
+        assert not app.exception
+        charts = {json.loads(chart.proto.spec)["layout"]["title"]["text"]: json.loads(chart.proto.spec) for chart in app.get("plotly_chart")}
+        return charts, {button.proto.label for button in app.get("download_button")}
+
+    charts, downloads = drawn("Terms")
     policy = filter_articles(sample.articles, sample.topics, Filters(topics=("Policy",)))
-    matrix = tm.term_matrix(sample.articles)
-    expected = tm.top_terms(matrix, policy)
+    expected = tm.top_terms(tm.term_matrix(sample.articles), policy)
     assert charts["Top terms"]["data"][0]["y"] == expected[tm.TERM].tolist()[::-1]  # the first term on top
     assert {"Distinctive: more used here than in the rest of the data", "Rising: more used than in the previous period"} <= set(charts)
-    assert any(title.startswith("Terms ") and title.endswith("used more") for title in charts)  # the Compare view's A vs B
-    downloads = {button.proto.label for button in app.get("download_button")}
-    assert {"Download top-terms (CSV)", "Download distinctive-terms (CSV)", "Download rising-terms (CSV)", "Download compare-terms-a (CSV)"} <= downloads
+    assert {"Download top-terms (CSV)", "Download distinctive-terms (CSV)", "Download rising-terms (CSV)"} <= downloads
+    charts, downloads = drawn("Compare")
+    assert any(title.startswith("Terms ") and title.endswith("used more") for title in charts)  # A vs B
+    assert "Download compare-terms-a (CSV)" in downloads
 
 
 def test_bad_annotation_rows_are_reported(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch)
+    app = run_app(SAMPLE, monkeypatch, view="Data health")
     assert any("annotations file could not be used" in w.value for w in app.warning)
 
 
 def test_changes_view_respects_the_minimum_count(monkeypatch):
-    app = run_app(SAMPLE, monkeypatch, dates=["2026-09-01", "2026-10-29"])
+    app = run_app(SAMPLE, monkeypatch, view="Changes", dates=["2026-09-01", "2026-10-29"])
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception

@@ -28,7 +28,7 @@ from analytics.store.cache import (
     list_files,
     reusable_rows,
 )
-from analytics.store.file_stats import file_fingerprints, fingerprints_later
+from analytics.store.file_stats import file_fingerprints, files_digest, fingerprints_later
 
 __all__ = ["Corpus", "ProgressCallback", "load_corpus", "parse_file", "parse_files", "problems_frame"]
 
@@ -50,6 +50,7 @@ class Corpus:
     files_seen: int = 0
     ignored: int = 0
     ignored_paths: list[str] = field(default_factory=list)
+    version: str = ""  # `fingerprint()` of the files as this load found them ("" for frames built by hand)
 
     @property
     def loaded(self) -> int:
@@ -105,6 +106,8 @@ def load_corpus(
     store = ParseCache(default_cache_dir() if cache is True else cache, sources, options) if cache is not False else None
     previous, notes = store.read() if store is not None else (None, [])
     listing, fingerprints, rows = _listing(sources, previous, now_ns, watch=store is not None)
+    if fingerprints is None:
+        fingerprints = file_fingerprints(listing.documents)  # taken before parsing: a later edit changes the version
     if previous is not None:
         reuse = reusable_rows(previous.keys, listing.documents, fingerprints, now_ns, rows=rows)
     else:
@@ -130,6 +133,7 @@ def load_corpus(
         files_seen=len(listing.documents) + len(listing.ignored) + len(listing.refused),
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
+        version=files_digest(listing.documents, listing.ignored, fingerprints, file_fingerprints(listing.ignored)),
     )
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 
 from analytics.frames.corpus import current_files
-from analytics.store.file_stats import file_fingerprints
+from analytics.store.file_stats import file_fingerprints, files_digest
 
 
 def fingerprint(*paths: str | os.PathLike[str], cache: bool | str | os.PathLike[str] = True) -> str:
@@ -16,11 +14,8 @@ def fingerprint(*paths: str | os.PathLike[str], cache: bool | str | os.PathLike[
     Ignored files count too, so editing `annotations.csv` beside the documents changes it; the
     change time catches a rewrite that keeps size and modification time (as the parse cache
     does). While no folder changed, the parse cache's listing of the files is used instead of
-    walking the folders again, so the cost is one `stat` per file.
+    walking the folders again, so the cost is one `stat` per file. A load records the same
+    digest of what it read as `Corpus.version`: equal while nothing changed since.
     """
     listing, documents = current_files(*paths, cache=cache)
-    ignored = file_fingerprints(listing.ignored)
-    digest = hashlib.blake2b(pickle.dumps((listing.documents, listing.ignored), protocol=5), digest_size=16)
-    digest.update(documents.tobytes())
-    digest.update(ignored.tobytes())
-    return digest.hexdigest()
+    return files_digest(listing.documents, listing.ignored, documents, file_fingerprints(listing.ignored))

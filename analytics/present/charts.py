@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -139,19 +140,35 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0) -> go.Figure:
-    """Quality against heat, one point per article, coloured by quadrant with median lines."""
+# Above this many articles quality vs heat is a density: a browser draws 600,000 points slowly,
+# and their hover texts alone make a figure of tens of megabytes.
+DENSITY_FROM = 5_000
+SAMPLE_POINTS = 2_000  # drawn over the density, to hover and click
+DENSITY_BINS = 60
+
+
+def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0, density_from: int = DENSITY_FROM) -> go.Figure:
+    """Quality against heat coloured by quadrant, with median lines and each quadrant's exact count.
+
+    Up to `density_from` articles every one is a point; above, a density of all of them with a
+    fixed sample of points on top (WebGL), so the figure stays a few hundred kilobytes.
+    """
     figure = go.Figure()
-    trace = go.Scattergl if len(points) > 5000 else go.Scatter
+    dense = len(points) > density_from
+    if dense:
+        figure.add_trace(_density(points))
+    shown = points.sample(SAMPLE_POINTS, random_state=0).sort_index() if dense else points
+    trace = go.Scattergl if dense or len(shown) > 1_000 else go.Scatter
+    counts = points[m.QUADRANT].value_counts()
     for quadrant, color in _QUADRANT_COLORS.items():
-        rows = points[points[m.QUADRANT] == quadrant]
+        rows = shown[shown[m.QUADRANT] == quadrant]
         figure.add_trace(
             trace(
                 x=rows[s.QUALITY],
                 y=rows[s.HEAT],
                 mode="markers",
-                name=f"{quadrant} ({len(rows)})",
-                marker=dict(color=color, size=7, opacity=0.7),
+                name=f"{quadrant} ({counts.get(quadrant, 0)})",
+                marker=dict(color=color, size=5 if dense else 7, opacity=0.7),
                 customdata=list(zip(rows[s.DOC_ID], rows[s.TITLE].map(hover_text), rows[s.PROVIDER_NAME].map(hover_text), rows[s.PUBLISHED_AT].dt.strftime("%Y-%m-%d"))),
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]} · %{customdata[3]}<br>quality %{x}, heat %{y}<extra></extra>",
             )
@@ -160,8 +177,22 @@ def quality_heat_figure(points: pd.DataFrame, *, unscored: int = 0) -> go.Figure
         figure.add_vline(x=points[s.QUALITY].median(), line_dash="dash", line_color="#888")
         figure.add_hline(y=points[s.HEAT].median(), line_dash="dash", line_color="#888")
     note = f"{len(points)} articles with both scores; {unscored} without are not shown"
+    if dense:
+        note += f"; shading counts them all, the dots are a sample of {len(shown):,}"
     figure.update_layout(title=f"Quality vs heat<br><sup>{note}</sup>", xaxis_title="Quality score", yaxis_title="Heat score", **LAYOUT)
     return figure
+
+
+def _density(points: pd.DataFrame) -> go.Heatmap:
+    """How many articles fall in each cell of a grid over quality and heat (empty cells left blank)."""
+    counts, x_edges, y_edges = np.histogram2d(points[s.QUALITY], points[s.HEAT], bins=DENSITY_BINS)
+    counts = counts.T  # rows are heat
+    # Shaded by the log of the count, so one crowded cell (articles scored 0) leaves the rest visible.
+    return go.Heatmap(
+        x=(x_edges[:-1] + x_edges[1:]) / 2, y=(y_edges[:-1] + y_edges[1:]) / 2, z=np.where(counts > 0, np.log10(counts + 1), np.nan),
+        customdata=counts, colorscale="Blues", zmin=0, showscale=False, name="articles", hoverongaps=False,
+        hovertemplate="quality ≈ %{x:.0f}, heat ≈ %{y:.0f}: %{customdata:,.0f} articles<extra></extra>",
+    )
 
 
 def hover_text(value: object) -> str:

@@ -9,6 +9,7 @@ Children can also take them while this process does something else (`fingerprint
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat as st
 import sys
@@ -17,6 +18,8 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.read.lifetime import die_with_parent
 
@@ -125,3 +128,21 @@ def _finish(child: tuple[int, int] | None, paths: list[str]) -> np.ndarray:
     if status != 0 or len(data) != len(paths) * _ROW_BYTES:
         return _fingerprints(paths)
     return np.frombuffer(data, dtype=np.int64).reshape(-1, 3)
+
+
+def files_digest(documents: list[str], ignored: list[str], fingerprints: np.ndarray, ignored_fingerprints: np.ndarray) -> str:
+    """The version of a set of files: a digest of their paths and (size, mtime_ns, ctime_ns), in any order.
+
+    The one fingerprint of a folder: a load records it on its corpus, and a later check
+    (`analytics.frames.fingerprint`) takes it again to tell whether anything changed. Files are
+    taken in path order, since the parse cache's listing keeps them in its own order.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for paths, stats in ((documents, fingerprints), (ignored, ignored_fingerprints)):
+        names = pa.array(paths, pa.string())
+        order = pc.array_sort_indices(names).to_numpy()
+        digest.update(len(paths).to_bytes(8, "big"))
+        for buffer in names.take(order).buffers()[1:]:  # offsets and characters; no nulls
+            digest.update(buffer)
+        digest.update(np.ascontiguousarray(np.asarray(stats, dtype=np.int64).reshape(-1, 3)[order]).tobytes())
+    return digest.hexdigest()

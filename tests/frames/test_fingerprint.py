@@ -40,3 +40,16 @@ def test_fingerprint_is_the_same_with_and_without_the_parse_cache(write, tmp_pat
     before = fingerprint(tmp_path, cache=False)
     load_corpus(tmp_path)
     assert fingerprint(tmp_path) == before == fingerprint(tmp_path, cache=False)
+
+
+def test_a_load_records_the_fingerprint_of_what_it_read(write, tmp_path):
+    from analytics import load_corpus
+
+    for number in range(1, 30):  # enough files for the cached listing's order to differ from the folders'
+        write(f"{'ab'[number % 2]}/{number:02d}.md", article(number))
+    cold = load_corpus(tmp_path)
+    assert cold.version == fingerprint(tmp_path) == fingerprint(tmp_path, cache=False)
+    assert load_corpus(tmp_path).version == cold.version  # a warm load, from the cached listing
+    write("b/new.md", article(99))
+    assert fingerprint(tmp_path) != cold.version
+    assert load_corpus(tmp_path).version == fingerprint(tmp_path)

@@ -1,3 +1,5 @@
+import numpy as np
+import pandas as pd
 from inline_frames import articles_frame, topics_frame
 
 from analytics import schema as s
@@ -61,3 +63,38 @@ def test_quality_heat_figure_escapes_document_text_in_hover():
     assert "<script>" not in str(figure.to_plotly_json()["data"])
     assert "1 without are not shown" in figure.layout.title.text
     assert sum(len(trace.x) for trace in figure.data) == 2
+
+
+def _many_points(n: int) -> pd.DataFrame:
+    """A quality-vs-heat frame of `n` scored articles, with long titles like real ones."""
+    rng = np.random.default_rng(1)
+    articles = pd.DataFrame({
+        s.DOC_ID: [f"doc-{i}" for i in range(n)],
+        s.TITLE: [f"A headline of the usual length about topic number {i} and what it means" for i in range(n)],
+        s.PROVIDER_NAME: pd.Categorical(rng.choice(["Alpha", "Beta", "Gamma"], n)),
+        s.PUBLISHED_AT: pd.Timestamp("2026-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
+        s.QUALITY: rng.uniform(0, 100, n).round(),
+        s.HEAT: rng.uniform(0, 100, n).round(),
+    })
+    return m.quality_heat(articles)
+
+
+def test_quality_heat_figure_stays_light_at_600k_articles_with_exact_quadrant_counts():
+    points = _many_points(600_000)
+    figure = charts.quality_heat_figure(points)
+    assert len(figure.to_json()) < 2_000_000
+    density = [trace for trace in figure.data if trace.type == "heatmap"]
+    assert len(density) == 1 and np.sum(density[0].customdata) == len(points)  # the shading counts every article
+    dots = [trace for trace in figure.data if trace.type == "scattergl"]
+    assert sum(len(trace.x) for trace in dots) == charts.SAMPLE_POINTS
+    exact = points[m.QUADRANT].value_counts()
+    assert sorted(trace.name for trace in dots) == sorted(f"{q} ({exact[q]})" for q in exact.index)
+    assert all(len(row) == 4 and str(row[0]).startswith("doc-") for trace in dots for row in trace.customdata)  # clickable
+
+
+def test_quality_heat_figure_draws_every_point_below_the_density_threshold():
+    points = _many_points(charts.DENSITY_FROM)
+    figure = charts.quality_heat_figure(points)
+    assert not any(trace.type == "heatmap" for trace in figure.data)
+    assert sum(len(trace.x) for trace in figure.data) == charts.DENSITY_FROM
+    assert {trace.type for trace in figure.data} == {"scattergl"}

@@ -1,0 +1,78 @@
+"""A folder's workspace kept current for a long-running program: loaded once, re-checked in the background.
+
+The dashboard holds one of these per folder for every session: a rerun gets the loaded
+workspace at once, and the folder's fingerprint (`analytics.frames.fingerprint`, the same
+digest a load records as `Corpus.version`) is taken again on another thread at most every
+`every` seconds, so no rerun waits for a `stat` of every file. When the fingerprint differs,
+the next call loads again (the parse cache re-parses only what changed).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from analytics.frames.corpus import ProgressCallback
+from analytics.frames.fingerprint import fingerprint
+from analytics.frames.workspace import Workspace, open_workspace
+
+# A check may take seconds on a large folder (one `stat` per file): wait this many times as
+# long as the last one took before the next, so checking never keeps a core busy.
+_IDLE_FACTOR = 10
+
+
+class LiveWorkspace:
+    """One folder's workspace, shared by every caller; loaded again after a check finds a change."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        every: float = 30.0,
+        opener: Callable[..., Workspace] = open_workspace,
+        check: Callable[[str], str] = fingerprint,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.every = every
+        self._open, self._check = opener, check
+        self._lock = threading.Lock()
+        self._workspace: Workspace | None = None
+        self._stale = False
+        self._next_check = 0.0
+        self._checking: threading.Thread | None = None
+
+    def current(self, progress: ProgressCallback | None = None) -> Workspace:
+        """The workspace as last loaded: loaded now if it never was or a check found the folder changed."""
+        with self._lock:
+            if self._workspace is None or self._stale:
+                self._workspace, self._stale = self._open(self.path, progress=progress), False
+                self._next_check = time.monotonic() + self.every
+            elif time.monotonic() >= self._next_check and not self.checking:
+                self._next_check = float("inf")  # until this check is over
+                self._checking = threading.Thread(target=self._check_now, args=(self._workspace,), name="folder-check", daemon=True)
+                self._checking.start()
+            return self._workspace
+
+    @property
+    def checking(self) -> bool:
+        """Whether a check of the folder is running now."""
+        return self._checking is not None and self._checking.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a running check to finish (tests and benchmarks)."""
+        if self._checking is not None:
+            self._checking.join(timeout)
+
+    def _check_now(self, loaded: Workspace) -> None:
+        started = time.monotonic()
+        try:
+            changed = self._check(self.path) != loaded.corpus.version
+        except OSError:  # the folder went away or cannot be read: loading again reports why
+            changed = True
+        took = time.monotonic() - started
+        with self._lock:
+            if self._workspace is loaded:
+                self._stale = changed
+            self._next_check = time.monotonic() + max(self.every, _IDLE_FACTOR * took)

@@ -1,0 +1,52 @@
+import threading
+
+from conftest import article
+
+from analytics.frames.live import LiveWorkspace
+from analytics.frames.workspace import open_workspace
+
+
+def counting_opener(calls: list):
+    def opener(path, progress=None):
+        calls.append(path)
+        return open_workspace(path, progress=progress)
+
+    return opener
+
+
+def test_one_load_shared_by_every_caller_until_the_folder_changes(write, tmp_path):
+    write("a.md", article(1))
+    calls = []
+    live = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    first = live.current()
+    assert live.current() is first and not live.checking and len(calls) == 1
+    write("b.md", article(2))
+    assert live.current() is first  # not checked again before `every` seconds
+    live.every = 0
+    live._next_check = 0.0
+    assert live.current() is first  # the check runs on another thread; this call does not wait for it
+    live.wait(30)
+    second = live.current()
+    assert second is not first and second.corpus.loaded == 2 and len(calls) == 2
+
+
+def test_a_check_that_finds_nothing_changed_keeps_the_workspace(write, tmp_path):
+    write("a.md", article(1))
+    calls = []
+    live = LiveWorkspace(tmp_path, every=0, opener=counting_opener(calls))
+    first = live.current()
+    live.current()  # starts a check
+    live.wait(30)
+    assert live.current() is first and len(calls) == 1
+
+
+def test_callers_at_the_same_moment_share_one_load(write, tmp_path):
+    write("a.md", article(1))
+    calls, got = [], []
+    live = LiveWorkspace(tmp_path, opener=counting_opener(calls))
+    threads = [threading.Thread(target=lambda: got.append(live.current())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(calls) == 1 and len(got) == 4 and all(ws is got[0] for ws in got)
