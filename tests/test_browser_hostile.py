@@ -63,8 +63,8 @@ def server(tmp_path_factory):
     [
         ("data", {"data": LURE}, "[data-testid=stAlert]", "Your session expired"),
         ("search", {"q": LURE}, "[data-testid=stCaptionContainer]", "Your session expired"),
-        ("markdown-documents", {"data": "MARKDOWN"}, ".js-plotly-plot .main-svg", "Your session expired"),
-        ("html-documents", {}, ".js-plotly-plot .main-svg", "click"),
+        ("markdown-documents", {"data": "MARKDOWN", "view": "Outlets"}, ".js-plotly-plot .main-svg", "Your session expired"),
+        ("html-documents", {"view": "Outlets"}, ".js-plotly-plot .main-svg", "click"),
     ],
     ids=lambda value: value if isinstance(value, str) and value.islower() else None,
 )

@@ -99,9 +99,10 @@ def open_page(browser, server):
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{server}/{query}")
-        # Charts, or the message that nothing matches.
+        # Charts, a table (a view may have no chart), or the message that nothing matches.
         page.wait_for_function(
-            "t => document.querySelector('.js-plotly-plot .main-svg') || document.body.innerText.includes(t)", arg=vw.NO_MATCH[:40], timeout=90_000
+            "t => document.querySelector('.js-plotly-plot .main-svg, [data-testid=stMain] [data-testid=stDataFrame]') || document.body.innerText.includes(t)",
+            arg=vw.NO_MATCH[:40], timeout=90_000,
         )
         return page
 
