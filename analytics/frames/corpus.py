@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
+from analytics.frames.flatten import RelativeKeys as _RelativeKeys
 from analytics.frames.flatten import flatten_parsed
 from analytics.read.ingest import Problem
 from analytics.read.parse import ProgressCallback, parse_file, parse_files
@@ -217,25 +218,3 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         s.LINE: [p.line for p in problems],
     }
     return s.typed_frame(columns, s.PROBLEM_DTYPES)
-
-
-class _RelativeKeys:
-    """Each file's path relative to the first root that holds it (what URL-less ids derive from).
-
-    Worked out on demand, one lexical comparison per folder: only files without an address
-    need it, and they are few.
-    """
-
-    def __init__(self, roots: tuple[str, ...]) -> None:
-        self._bases = [root if root.is_dir() else root.parent for root in map(Path, roots)]
-        self._folders: dict[str, str | None] = {}
-
-    def get(self, path: str, default: str) -> str:
-        folder, _, name = path.rpartition(os.sep)
-        if folder not in self._folders:
-            self._folders[folder] = self._relative(Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep))
-        relative = self._folders[folder]
-        return default if relative is None else name if relative == "." else f"{relative}/{name}"
-
-    def _relative(self, where: Path) -> str | None:
-        return next((where.relative_to(base).as_posix() for base in self._bases if where.is_relative_to(base)), None)
