@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -54,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--no-cache", action="store_true", help="parse every file; neither read nor write the parse cache")
     load.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     load.set_defaults(run=_run_load)
+
+    dataset = commands.add_parser("dataset", help="build a Parquet dataset of a corpus, on a Dask cluster (see docs/scaling.md)")
+    actions = dataset.add_subparsers(dest="action", required=True)
+    build = actions.add_parser("build", help="parse the documents into a dataset folder; run again to add new or changed documents")
+    build.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
+    build.add_argument("--out", required=True, metavar="DIR", help="the dataset folder (created, or updated when it holds a build of the same paths)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    build.add_argument("--workers", type=int, default=2, metavar="N", help="processes of the local cluster (default 2)")
+    build.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    build.set_defaults(run=_run_dataset_build)
 
     cache = commands.add_parser("cache", help="show where the parse cache is kept, or clear it")
     cache.add_argument("--clear", action="store_true", help="delete every cached parse")
@@ -143,6 +154,27 @@ def _run_load(args: argparse.Namespace) -> int:
         print()
     else:
         print(describe(corpus))
+    return 0
+
+
+def _run_dataset_build(args: argparse.Namespace) -> int:
+    import distributed  # noqa: F401 - Dask is imported only by the command that uses it; it sets its loggers on import
+
+    from analytics.frames.dataset import build_dataset
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the cluster's own chatter (shuffles begun and ended) is not the user's business
+    say = None if args.quiet else (lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        report = build_dataset(*args.paths, out=args.out, scheduler=args.scheduler, workers=args.workers, say=say)
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    counts = report.manifest.counts
+    print(
+        f"{report.folder}: {report.manifest.files_seen} files seen: {counts.get('articles', 0)} loaded, "
+        f"{counts.get('skipped', 0)} skipped, {counts.get('duplicates', 0)} duplicates, {len(report.manifest.ignored)} ignored; "
+        f"{report.parsed} parsed, {report.reused} unchanged; {report.months_written} months written, "
+        f"{report.months_kept} kept; {report.seconds:.1f} s"
+    )
     return 0
 
 

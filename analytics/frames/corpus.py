@@ -28,9 +28,10 @@ from analytics.store.cache import (
     list_files,
     reusable_rows,
 )
+from analytics.store.dataset import FRAMES, is_dataset, read_frame, read_manifest
 from analytics.store.file_stats import file_fingerprints, fingerprints_later
 
-__all__ = ["Corpus", "ProgressCallback", "load_corpus", "parse_file", "parse_files", "problems_frame"]
+__all__ = ["Corpus", "ProgressCallback", "load_corpus", "open_dataset", "parse_file", "parse_files", "problems_frame"]
 
 
 @dataclass
@@ -87,7 +88,7 @@ def load_corpus(
     cache: bool | str | os.PathLike[str] = True,
     workers: int | None = None,
 ) -> Corpus:
-    """Read every document under the given folders and files into a `Corpus`.
+    """Read every document under the given folders and files into a `Corpus`; a dataset folder is opened instead.
 
     Folders are searched recursively for `.md`, `.markdown` and `.txt` files; other files
     are counted as ignored. Raises FileNotFoundError when a path does not exist.
@@ -99,6 +100,8 @@ def load_corpus(
     """
     if not paths:
         raise ValueError("load_corpus needs at least one folder or file")
+    if len(paths) == 1 and is_dataset(paths[0]):
+        return open_dataset(paths[0])
     sources = tuple(os.fspath(p) for p in paths)
     now = datetime.now(timezone.utc)
     now_ns = time.time_ns()
@@ -129,6 +132,19 @@ def load_corpus(
         files_seen=len(listing.documents) + len(listing.ignored),
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
+    )
+
+
+def open_dataset(folder: str | os.PathLike[str]) -> Corpus:
+    """The `Corpus` of a dataset folder (see `analytics.store.dataset`), as `load_corpus` gives it for the documents it was built from."""
+    manifest = read_manifest(folder)
+    frames = {name: read_frame(folder, name, manifest) for name in FRAMES}
+    return Corpus(
+        **frames,
+        sources=tuple(manifest.sources),
+        files_seen=manifest.files_seen,
+        ignored=len(manifest.ignored),
+        ignored_paths=list(manifest.ignored),
     )
 
 
