@@ -18,12 +18,14 @@ from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
 from analytics.measure import metrics as m
 from analytics.measure.filters import Filters, resolve_providers, resolve_topics
-from analytics.present.export import TABLES, export_csv, export_table, provenance_of
+from analytics.measure import selection
+from analytics.present.export import TABLES, Provenance, export_csv, export_table, provenance_of, selected_table
 from analytics.present.report import COMPARE_CHOICES, report_html, report_name
 from analytics.present.report_format import plural
 from analytics.progress import ProgressLine
 from analytics.read.arrow_memory import choose_allocator
 from analytics.store.cache import cache_usage, clear_cache, default_cache_dir
+from analytics.store.dataset import is_dataset, read_frame, read_manifest
 
 
 class UsageError(Exception):
@@ -191,10 +193,14 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    corpus = load_corpus(*args.paths)
-    filters = filters_from_args(args, corpus)
-    provenance = provenance_of(args.table, corpus, filters)
-    result = export_csv(export_table(corpus, filters, args.table, _options(args)), provenance=provenance, limit=args.limit)
+    if len(args.paths) == 1 and is_dataset(args.paths[0]):
+        frame, provenance, skipped, duplicates = _dataset_export(args)
+    else:
+        corpus = load_corpus(*args.paths)
+        filters = filters_from_args(args, corpus)
+        provenance = provenance_of(args.table, corpus, filters)
+        frame, skipped, duplicates = export_table(corpus, filters, args.table, _options(args)), corpus.skipped, corpus.duplicates
+    result = export_csv(frame, provenance=provenance, limit=args.limit)
     if args.output is None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
@@ -206,8 +212,28 @@ def _run_export(args: argparse.Namespace) -> int:
         print(f"wrote {plural(result.rows, 'row')} to {path}", file=sys.stderr)
     if not result.complete:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
-    _note_problems(corpus)
+    _note_problems(skipped, duplicates)
     return 0
+
+
+def _dataset_export(args: argparse.Namespace) -> tuple[pd.DataFrame, Provenance, int, int]:
+    """The export of a dataset, reading only the rows the filters select (through DuckDB); its provenance and problem counts."""
+    folder = args.paths[0]
+    manifest = read_manifest(folder)
+    providers = _resolved(resolve_providers, selection.outlets(folder), args.provider)
+    topics = _resolved(resolve_topics, selection.topic_names(folder), args.topic)
+    filters = Filters(start=args.since, end=args.until, providers=providers, topics=topics, search=args.search)
+    try:
+        chosen = selection.select(folder, filters, related=args.table == "related")
+    except selection.SelectionTooLarge as error:
+        raise UsageError(str(error)) from None
+    problems = read_frame(folder, "problems", manifest) if args.table == "problems" else s.empty_frame(s.PROBLEM_DTYPES)
+    corpus = Corpus(chosen.articles, chosen.topics, chosen.related, s.empty_frame(s.IMAGE_DTYPES), problems, sources=tuple(manifest.sources))
+    first, last = selection.date_span(folder)
+    start, end = args.since or (first.date() if first else None), args.until or (last.date() if last else None)
+    provenance = Provenance(view=args.table, sources=corpus.sources, filters=filters, start=start, end=end)
+    frame = selected_table(corpus, chosen.articles, chosen.topics, args.table, _options(args))
+    return frame, provenance, int(manifest.counts.get("skipped", 0)), int(manifest.counts.get("duplicates", 0))
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -218,14 +244,14 @@ def _run_report(args: argparse.Namespace) -> int:
     html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets)
     path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {path}")
-    _note_problems(corpus)
+    _note_problems(corpus.skipped, corpus.duplicates)
     return 0
 
 
-def _note_problems(corpus: Corpus) -> None:
-    if corpus.skipped or corpus.duplicates:
+def _note_problems(skipped: int, duplicates: int) -> None:
+    if skipped or duplicates:
         print(
-            f"note: {corpus.skipped} files skipped and {corpus.duplicates} duplicates not loaded "
+            f"note: {skipped} files skipped and {duplicates} duplicates not loaded "
             "(`python -m analytics load PATH` lists them)",
             file=sys.stderr,
         )

@@ -1,11 +1,9 @@
 """A dataset built with Dask opens as the same corpus `load_corpus` reads from the documents."""
 
 import os
-import time
-from pathlib import Path
 
 import pytest
-from conftest import article, document_text
+from conftest import article, mixed_corpus, write_old
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
@@ -13,38 +11,6 @@ from analytics import schema as s
 from analytics.cli import main
 from analytics.frames.dataset import build_dataset
 from analytics.store import dataset as ds
-
-
-def _write(root: Path, name: str, content: dict | str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document_text(content) if isinstance(content, dict) else content, encoding="utf-8")
-    past = time.time() - 3600  # not "racy": a file changed in the last moments is parsed again by every build, like the parse cache
-    os.utime(path, (past, past))
-    return path
-
-
-def mixed_corpus(tmp_path: Path) -> tuple[Path, Path]:
-    """Two folders whose whole-corpus step has work to do across months: copies, outlet names, ids, errors."""
-    one, two = tmp_path / "one", tmp_path / "two"
-    for n in range(1, 9):
-        related = [{"title": f"Earlier {n}", "webUrl": f"https://other.test/{n}", "publishedDateTime": "2026-02-27T00:00:00Z",
-                    "provider": {"name": "Other", "domain": "other.test"}, "quality": 10 * n}] if n % 2 else []
-        _write(one, f"march/{n}.md", article(n, topics=["AI", f"T{n % 3}"], related=related))
-    for n in range(1, 5):
-        april = article(20 + n, publishedDateTime=f"2026-04-{n:02d}T08:00:00Z", provider={"name": "Example", "domain": "example-news.test"})
-        _write(one, f"april/{n}.md", april)
-    # A copy in May of a March article (dropped), and a copy in March of a May article (kept: the earlier one).
-    _write(two, "may/copy-of-1.md", article(1, publishedDateTime="2026-05-03T00:00:00Z", quality=200))
-    _write(two, "may/original.md", article(40, publishedDateTime="2026-05-04T00:00:00Z"))
-    _write(one, "march/early-copy.md", article(40, publishedDateTime="2026-03-20T00:00:00Z", provider={"name": "Rare", "domain": "example-news.test"}))
-    # The same relative path without an address in both roots: the second gets its full path's id.
-    _write(one, "same/x.md", article(50, webUrl=None, publishedDateTime="2026-03-09T00:00:00Z"))
-    _write(two, "same/x.md", article(51, webUrl=None, publishedDateTime="2026-05-09T00:00:00Z"))
-    _write(one, "undated.md", article(60, publishedDateTime=None))
-    _write(one, "broken.md", "---\ntitle: [unclosed\n---\nbody\n")
-    _write(one, "notes.csv", "not,a,document\n")
-    return one, two
 
 
 def assert_same_corpus(got, expected) -> None:
@@ -68,8 +34,8 @@ def test_a_dataset_opens_as_the_corpus_of_its_documents(tmp_path, dask_scheduler
 def test_a_second_build_parses_only_new_and_changed_files(tmp_path, dask_scheduler):
     one, two = mixed_corpus(tmp_path)
     build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
-    _write(one, "april/2.md", article(22, publishedDateTime="2026-04-02T08:00:00Z", title="Changed title"))
-    _write(two, "may/new.md", article(70, publishedDateTime="2026-05-20T00:00:00Z"))
+    write_old(one, "april/2.md", article(22, publishedDateTime="2026-04-02T08:00:00Z", title="Changed title"))
+    write_old(two, "may/new.md", article(70, publishedDateTime="2026-05-20T00:00:00Z"))
     os.remove(one / "march/3.md")
     report = build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
     assert (report.parsed, report.months_written) == (2, 3)  # April, May, and March which lost a file
@@ -85,13 +51,21 @@ def test_a_folder_that_is_not_a_dataset_is_never_overwritten(tmp_path, dask_sche
         build_dataset(one, out=tmp_path / "two", scheduler=dask_scheduler)
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, dask_scheduler):
+    """The mixed corpus's folders and a dataset built from them, shared by the export comparisons."""
+    root = tmp_path_factory.mktemp("built")
+    one, two = mixed_corpus(root)
+    build_dataset(one, two, out=root / "ds", scheduler=dask_scheduler)
+    return one, two, root / "ds"
+
+
 @pytest.mark.parametrize("table", ["volume", "providers", "topic-mix", "quality-heat", "articles", "topics", "related", "problems"])
 @pytest.mark.parametrize("filters", [[], ["--since", "2026-03-05", "--until", "2026-04-30", "--topic", "ai"], ["--provider", "example-news.test", "--search", "STORY"]])
-def test_exports_of_a_dataset_equal_those_of_its_documents(tmp_path, dask_scheduler, capsysbinary, table, filters):
-    one, two = mixed_corpus(tmp_path)
-    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+def test_exports_of_a_dataset_equal_those_of_its_documents(built, capsysbinary, table, filters):
+    one, two, folder = built
     outputs = []
-    for paths in ([str(one), str(two)], [str(tmp_path / "ds")]):
+    for paths in ([str(one), str(two)], [str(folder)]):
         assert main(["export", *paths, "--table", table, *filters]) == 0
         outputs.append(capsysbinary.readouterr().out)
     assert outputs[0] == outputs[1]
