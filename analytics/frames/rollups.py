@@ -5,9 +5,10 @@ regrouped and summed), so a dataset keeps one per month:
 
 - `articles`: per day × outlet × category × type × published, the number of articles and the
   count and sum of their quality and heat scores;
-- `topics`: per day × outlet × topic × category × type, the number of topic mentions;
-- `scores`: per day × outlet × category × type, a histogram of quality and heat in whole points
-  (`score`, `bin`, `articles`), enough for medians and quantiles to within a point.
+- `topics`: the same groups × topic, the number of topic mentions;
+- `scores`: the same groups, a histogram of quality and heat (`score`, `bin`, `articles`) whose
+  bins are the scores rounded to two decimals: medians are exact for scores written with at
+  most two decimals (as news scores are), and within 0.005 otherwise.
 
 Undated articles have no day (NaT); a missing group value stays missing.
 """
@@ -25,19 +26,19 @@ ARTICLES = "articles"
 SCORE = "score"
 BIN = "bin"
 MENTIONS = "mentions"
-GROUPS = [DAY, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY, s.TYPE]
+GROUPS = [DAY, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY, s.TYPE, s.PUBLISHED]
 SCORES = (s.QUALITY, s.HEAT)
 
 
 def rollups(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The `articles`, `topics` and `scores` rollups of a set of articles and their topic rows."""
     dims = _dims(articles)
-    counted = dims.assign(**{s.PUBLISHED: articles[s.PUBLISHED].to_numpy(), ARTICLES: 1})
+    counted = dims.assign(**{ARTICLES: 1})
     for score in SCORES:
         values = articles[score].astype("float64").to_numpy(na_value=np.nan)
         counted[f"{score}_n"] = (~np.isnan(values)).astype("int64")
         counted[f"{score}_sum"] = np.nan_to_num(values)
-    by_article = _sum(counted, GROUPS + [s.PUBLISHED])
+    by_article = _sum(counted, GROUPS)
     slot = positions(topics, articles)
     mine = slot >= 0
     mentions = dims.iloc[slot[mine]].reset_index(drop=True).assign(
@@ -48,7 +49,7 @@ def rollups(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFr
     for score in SCORES:
         values = articles[score].astype("float64").to_numpy(na_value=np.nan)
         known = ~np.isnan(values)
-        scored.append(dims[known].assign(**{SCORE: score, BIN: np.floor(values[known]).astype("int64"), ARTICLES: 1}))
+        scored.append(dims[known].assign(**{SCORE: score, BIN: np.round(values[known], 2), ARTICLES: 1}))
     by_score = _sum(pd.concat(scored, ignore_index=True), GROUPS + [SCORE, BIN])
     return {"articles": by_article, "topics": by_topic, "scores": by_score}
 
@@ -56,8 +57,9 @@ def rollups(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFr
 def _dims(articles: pd.DataFrame) -> pd.DataFrame:
     """Each article's day (UTC midnight) and text groups, as plain columns."""
     frame = pd.DataFrame({DAY: articles[s.PUBLISHED_AT].dt.floor("D").to_numpy()}, index=range(len(articles)))
-    for column in GROUPS[1:]:
+    for column in GROUPS[1:-1]:
         frame[column] = articles[column].astype(s.STRING).to_numpy()
+    frame[s.PUBLISHED] = articles[s.PUBLISHED].array
     return frame
 
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
+from analytics.frames import rollups as rollup_columns
 from analytics.measure.filters import ALL, Filters
 from analytics.store import dataset as ds
 
@@ -176,14 +177,14 @@ def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def _where(filters: Filters) -> tuple[str, list]:
-    """The filters as a SQL condition on the articles and its parameters (as `filter_articles` reads them)."""
+def _where(filters: Filters, time: str = s.PUBLISHED_AT) -> tuple[str, list]:
+    """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads them."""
     clauses, params = ["TRUE"], []
     if filters.start is not None:
-        clauses.append(f"{ds.MONTH} >= ? AND {s.PUBLISHED_AT} >= ?")  # the month first: whole folders are skipped
+        clauses.append(f"{ds.MONTH} >= ? AND {time} >= ?")  # the month first: whole folders are skipped
         params += [filters.start.strftime("%Y-%m"), _utc(filters.start)]
     if filters.end is not None:
-        clauses.append(f"{ds.MONTH} <= ? AND {s.PUBLISHED_AT} < ?")
+        clauses.append(f"{ds.MONTH} <= ? AND {time} < ?")
         params += [filters.end.strftime("%Y-%m"), _utc(filters.end + timedelta(days=1))]
     for column, values in ((s.PROVIDER_DOMAIN, filters.providers), (s.CATEGORY, filters.categories), (s.TYPE, filters.types)):
         if values:
@@ -206,3 +207,41 @@ def _where(filters: Filters) -> tuple[str, list]:
         clauses.append(f"(regexp_matches({s.TITLE}, ?, 'i') OR regexp_matches({s.EXCERPT}, ?, 'i'))")
         params += [pattern, pattern]
     return " AND ".join(clauses), params
+
+
+@dataclass
+class RollupRows:
+    """The rollups (`analytics.frames.rollups`) of the days, outlets, categories, types and published state a filter selects."""
+
+    articles: pd.DataFrame
+    topics: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def answerable_by_rollups(filters: Filters) -> bool:
+    """Whether the rollups can answer for these filters: they hold no topics per article, scores per article nor text."""
+    return not filters.topics and filters.quality is None and filters.heat is None and not filters.search.strip()
+
+
+def read_rollups(folder: str | os.PathLike[str], filters: Filters = Filters()) -> RollupRows:
+    """The rollup rows the filters select, read through DuckDB (only the months the dates allow).
+
+    Raises ValueError for filters the rollups cannot answer (see `answerable_by_rollups`).
+    """
+    if not answerable_by_rollups(filters):
+        raise ValueError("topic, score and text filters need the articles' rows, not the rollups")
+    where, params = _where(filters, rollup_columns.DAY)  # a day is within the dates exactly when its articles are
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    frames = {}
+    for name in ("articles", "topics", "scores"):
+        files = Path(folder, ds.ROLLUPS, name)
+        if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
+            pattern = _quoted(str(files / f"{ds.MONTH}=*" / "*.parquet"))
+            query = f"SELECT * EXCLUDE ({ds.MONTH}) FROM read_parquet('{pattern}', hive_partitioning = true) WHERE {where}"
+            table = connection.execute(query, params).arrow()
+            table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
+            frames[name] = table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
+        else:
+            frames[name] = pd.DataFrame()
+    return RollupRows(**frames)
