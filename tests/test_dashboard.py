@@ -4,11 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import article
+from conftest import article, mixed_corpus
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
 from analytics import schema as s
+from analytics.frames.dataset import build_dataset
 from analytics.measure.filters import Filters, filter_articles
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -119,3 +120,13 @@ def test_changes_view_respects_the_minimum_count(monkeypatch):
     assert not app.exception
     app.slider(key="min_count").set_value(15).run()
     assert not app.exception
+
+
+def test_opens_a_dataset_folder(monkeypatch, tmp_path, dask_scheduler):
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    expected = load_corpus(one, two, cache=False)
+    app = run_app(tmp_path / "ds", monkeypatch)
+    assert not app.exception and not app.error
+    assert kpi(app, "Articles") == f"{expected.loaded:,}"
+    assert kpi(app, "Files seen") == f"{expected.files_seen:,}"

@@ -7,7 +7,6 @@ from conftest import article, mixed_corpus, write_old
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
-from analytics import schema as s
 from analytics.cli import main
 from analytics.frames.dataset import build_dataset
 from analytics.store import dataset as ds
