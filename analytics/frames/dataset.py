@@ -38,7 +38,8 @@ from analytics.frames.rollups import rollups
 from analytics.read.ingest import Problem
 from analytics.read.parse import PARSED_SCHEMA, parse_chunk, text_id
 from analytics.store import dataset as ds
-from analytics.store.cache import list_files, reusable_rows
+from analytics.read.remote import is_url, list_remote, parse_remote
+from analytics.store.cache import Listing, list_files, reusable_rows
 from analytics.store.file_stats import file_fingerprints
 
 Say = Callable[[str], None]
@@ -73,6 +74,7 @@ def build_dataset(
 ) -> BuildReport:
     """Parse the documents under `paths` into a dataset folder `out`; an existing dataset of the same sources is updated.
 
+    Paths with a protocol (`s3://bucket/news`, `file:///data/news`) are read through fsspec.
     `scheduler` is a running Dask scheduler's address (`tcp://host:8786`); without one a
     `LocalCluster` of `workers` processes is started for the build. Raises FileNotFoundError
     when a path does not exist.
@@ -82,8 +84,7 @@ def build_dataset(
     sources = tuple(os.fspath(p) for p in paths)
     folder = Path(out)
     now = datetime.now(timezone.utc)
-    listing = list_files(sources, time.time_ns(), watch=False)
-    fingerprints = file_fingerprints(listing.documents) if listing.documents else np.empty((0, 3), np.int64)
+    listing, fingerprints = _list_sources(sources)
     previous = _previous(folder, sources, options)
     known = ds.read_files(folder) if previous is not None else None
     reuse = reusable_rows(known, listing.documents, fingerprints, time.time_ns()) if known is not None else [None] * len(listing.documents)
@@ -108,6 +109,19 @@ def build_dataset(
         seconds=time.perf_counter() - started,
         manifest=manifest,
     )
+
+
+def _list_sources(sources: tuple[str, ...]) -> tuple[Listing, np.ndarray]:
+    """The documents and other files under the sources (local paths, or URLs read through fsspec) and the documents' fingerprints."""
+    local = tuple(path for path in sources if not is_url(path))
+    listing = list_files(local, time.time_ns(), watch=False) if local else Listing([], [], {}, [], False)
+    fingerprints = [file_fingerprints(listing.documents) if listing.documents else np.empty((0, 3), np.int64)]
+    for url in (path for path in sources if is_url(path)):
+        documents, ignored, found = list_remote(url)
+        listing.documents += documents
+        listing.ignored += ignored
+        fingerprints.append(found)
+    return listing, np.concatenate(fingerprints)
 
 
 def _previous(folder: Path, sources: tuple[str, ...], options: s.LoadOptions) -> ds.Manifest | None:
@@ -151,7 +165,8 @@ def _parse(
     racy_since = int(now.timestamp() * 1e9) - 2_000_000_000
     tasks = [
         client.submit(_parse_part, chunk, options, now, racy_since, str(folder), _new_part(), pure=False)
-        for chunk in (todo[i:i + PART_FILES] for i in range(0, len(todo), PART_FILES))
+        for files in ([path for path in todo if not is_url(path)], [path for path in todo if is_url(path)])
+        for chunk in (files[i:i + PART_FILES] for i in range(0, len(files), PART_FILES))
     ]
     kept = known.take(pa.array([row for row in reuse if row is not None], pa.int64())) if known is not None else None
     if kept is not None:
@@ -176,7 +191,8 @@ def _files_schema() -> pa.Schema:
 
 def _parse_part(paths: list[str], options: s.LoadOptions, now: datetime, racy_since: int, folder: str, part: str) -> pa.Table:
     """(A task) Parse files into one part, written month by month; their fingerprints, naming the part."""
-    return _write_part(folder, part, parse_chunk(paths, options, now, racy_since))
+    parse = parse_remote if is_url(paths[0]) else parse_chunk
+    return _write_part(folder, part, parse(paths, options, now, racy_since))
 
 
 def _rewrite_part_file(folder: str, name: str, keep: pa.Array, part: str) -> pa.Table:

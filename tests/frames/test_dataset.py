@@ -7,6 +7,7 @@ from conftest import article, mixed_corpus, write_old
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
+from analytics import schema as s
 from analytics.cli import main
 from analytics.frames.dataset import build_dataset
 from analytics.store import dataset as ds
@@ -77,3 +78,16 @@ def test_the_command_builds_on_a_local_cluster(tmp_path, capsys):
     assert "20 files seen: 16 loaded, 1 skipped, 2 duplicates, 1 ignored" in capsys.readouterr().out
     assert main(["dataset", "build", str(one), "--out", str(tmp_path / "ds"), "--quiet"]) == 2
     assert "other sources" in capsys.readouterr().err
+
+
+def test_documents_behind_a_url_are_read_through_fsspec(tmp_path, dask_scheduler):
+    one, two = mixed_corpus(tmp_path)
+    urls = [f"file://{one}", f"file://{two}"]
+    report = build_dataset(*urls, out=tmp_path / "ds", scheduler=dask_scheduler)
+    got, expected = load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False)
+    assert (got.files_seen, got.loaded, got.skipped, got.duplicates) == (expected.files_seen, expected.loaded, expected.skipped, expected.duplicates)
+    assert sorted(got.articles[s.PATH]) == sorted(f"file://{path}" for path in expected.articles[s.PATH])
+    assert got.problems[s.PATH].str.startswith("file://").all()
+    assert report.parsed == 19
+    again = build_dataset(*urls, out=tmp_path / "ds", scheduler=dask_scheduler)
+    assert (again.parsed, again.months_written) == (0, 0)  # the store's fingerprints vouch for every file
