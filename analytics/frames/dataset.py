@@ -34,9 +34,9 @@ import pyarrow.parquet as pq
 from analytics import schema as s
 from analytics.frames.corpus import problems_frame
 from analytics.frames.flatten import RelativeKeys, best_names, first_copy_order, frames_of, later_copies, name_counts
-from analytics.frames.rollups import rollups
+from analytics.frames.rollups import ROLLUPS, rollups
 from analytics.read.ingest import Problem
-from analytics.read.parse import PARSED_SCHEMA, parse_chunk, text_id
+from analytics.read.parse import PARSED_SCHEMA, RACY_WINDOW_NS, parse_chunk, text_id
 from analytics.store import dataset as ds
 from analytics.read.remote import is_url, list_remote, parse_remote
 from analytics.store.cache import Listing, list_files, reusable_rows
@@ -93,13 +93,15 @@ def build_dataset(
     with _client(scheduler, workers) as client:
         files = _parse(client, folder, todo, known, reuse, options, now)
         say(f"parsed in {time.perf_counter() - started:.1f} s; finding duplicates, outlet names and ids")
-        decisions = _decide(folder, sources)
-        manifest, written = _write_months(client, folder, sources, options, decisions, previous, say)
+        parts = _part_files(folder, files)
+        decisions = _decide(parts, sources)
+        manifest, written = _write_months(client, folder, parts, sources, options, decisions, previous, say)
     ds.write_table(files, Path(folder, ds.FILES))
     manifest.files_seen = len(listing.documents) + len(listing.ignored)
     manifest.ignored = listing.ignored
     manifest.counts.update(documents=len(listing.documents), ignored=len(listing.ignored))
     ds.write_manifest(folder, manifest)
+    _sweep(folder, parts)
     return BuildReport(
         folder=str(folder),
         parsed=len(todo),
@@ -162,7 +164,7 @@ def _parse(
     now: datetime,
 ) -> pa.Table:
     """Parse `todo` in parts on the cluster, drop what no longer holds from earlier parts; the fingerprint of every document."""
-    racy_since = int(now.timestamp() * 1e9) - 2_000_000_000
+    racy_since = int(now.timestamp() * 1e9) - RACY_WINDOW_NS
     tasks = [
         client.submit(_parse_part, chunk, options, now, racy_since, str(folder), _new_part(), pure=False)
         for files in ([path for path in todo if not is_url(path)], [path for path in todo if is_url(path)])
@@ -200,9 +202,7 @@ def _rewrite_part_file(folder: str, name: str, keep: pa.Array, part: str) -> pa.
     old = Path(folder, ds.PARSED, name)
     table = pq.ParquetFile(old).read()
     table = table.filter(pc.is_in(table[s.PATH], value_set=keep))
-    files = _write_part(folder, part, table)
-    old.unlink()
-    return files
+    return _write_part(folder, part, table)  # the old file is deleted once the new manifest is written
 
 
 def _write_part(folder: str, part: str, table: pa.Table) -> pa.Table:
@@ -226,17 +226,36 @@ class _Decisions:
     ids: pd.DataFrame  # path, month, doc_id: articles whose id another article had first, and the id they get
 
 
-def _decide(folder: Path, sources: tuple[str, ...]) -> _Decisions:
+def _part_files(folder: Path, files: pa.Table) -> dict[str, list[str]]:
+    """Each month's parsed part files that hold the documents of this build (left-overs of an interrupted build are not among them)."""
+    parts: dict[str, list[str]] = {}
+    for name in sorted(set(files[_PART].to_pylist())):
+        parts.setdefault(name.split("/", 1)[0].split("=", 1)[1], []).append(str(Path(folder, ds.PARSED, name)))
+    return parts
+
+
+def _sweep(folder: Path, parts: dict[str, list[str]]) -> None:
+    """Delete the parsed part files this build no longer uses (once the manifest that stops naming them is written)."""
+    used = {path for files in parts.values() for path in files}
+    for path in Path(folder, ds.PARSED).glob(f"{ds.MONTH}=*/*.parquet"):
+        if str(path) not in used:
+            path.unlink(missing_ok=True)
+    for month in Path(folder, ds.PARSED).glob(f"{ds.MONTH}=*"):
+        if not any(month.iterdir()):
+            month.rmdir()
+
+
+def _decide(parts: dict[str, list[str]], sources: tuple[str, ...]) -> _Decisions:
     """Duplicates, outlet names and colliding ids, worked out as dataframe operations on the cluster."""
     import dask
     import dask.dataframe as dd
 
-    parsed = Path(folder, ds.PARSED)
-    if not any(parsed.glob("*/*.parquet")):
+    files = [path for month in parts.values() for path in month]
+    if not files:
         return _Decisions(_duplicates_frame([]), best_names(name_counts(pa.array([], pa.string()), pa.array([], pa.string()))), _ids_meta())
-    keys = dd.read_parquet(str(parsed), columns=_KEY_COLUMNS + [ds.MONTH], dataset={"partitioning": "hive"})
+    keys = dd.read_parquet(files, columns=_KEY_COLUMNS)
     loaded = keys[keys[s.TITLE].notnull()].drop(columns=[s.TITLE]).persist()
-    with_url = loaded[loaded[s.CANONICAL_URL].notnull()][[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL, ds.MONTH]]
+    with_url = loaded[loaded[s.CANONICAL_URL].notnull()][[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]]
     later = with_url.shuffle(on=s.CANONICAL_URL).map_partitions(_later_copies, meta=_duplicates_frame([]))
     counts = loaded[[s.PROVIDER_DOMAIN, s.PROVIDER_NAME]].map_partitions(_name_counts, meta=_counts_meta())
     duplicates, counted = dask.compute(later, counts)
@@ -255,9 +274,14 @@ def _later_copies(part: pd.DataFrame) -> pd.DataFrame:
     """(One shuffle partition: every copy of its URLs) the later copies, with the problem each is."""
     table = pa.Table.from_pandas(part[[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]], preserve_index=False)
     _, problems = later_copies(table)
-    months = dict(zip(part[s.PATH], part[ds.MONTH].astype(str)))
+    months = dict(zip(part[s.PATH], _months(part)))
     stamps = dict(zip(part[s.PATH], part[s.PUBLISHED_AT]))
     return _duplicates_frame(problems, months, stamps)
+
+
+def _months(part: pd.DataFrame) -> list[str]:
+    """Each row's month folder, from its publication time."""
+    return ds.month_of(pa.array(part[s.PUBLISHED_AT], pa.timestamp("us", tz="UTC"))).to_pylist()
 
 
 def _duplicates_frame(problems: list[Problem], months: dict | None = None, stamps: dict | None = None) -> pd.DataFrame:
@@ -297,7 +321,7 @@ def _ids(part: pd.DataFrame, keys: RelativeKeys, dropped: set[str]) -> pd.DataFr
             s.DOC_ID: pd.Series(made, dtype=s.STRING, index=part.index),
             s.PATH: part[s.PATH].astype(s.STRING),
             s.PUBLISHED_AT: part[s.PUBLISHED_AT],
-            ds.MONTH: part[ds.MONTH].astype(s.STRING),
+            ds.MONTH: pd.Series(_months(part), dtype=s.STRING, index=part.index),
         }
     )
 
@@ -330,6 +354,7 @@ def _second_ids(collided: pd.DataFrame) -> pd.DataFrame:
 def _write_months(
     client: object,
     folder: Path,
+    parts: dict[str, list[str]],
     sources: tuple[str, ...],
     options: s.LoadOptions,
     decisions: _Decisions,
@@ -337,12 +362,12 @@ def _write_months(
     say: Say,
 ) -> tuple[ds.Manifest, int]:
     """Build and write each month whose inputs changed (a task each); the new manifest and how many were written."""
-    months = sorted({path.parent.name.split("=", 1)[1] for path in Path(folder, ds.PARSED).glob(f"{ds.MONTH}=*/*.parquet")})
+    months = sorted(parts)
     names_digest = hashlib.blake2b(repr(decisions.names.to_pydict()).encode(), digest_size=16).hexdigest()
     done: dict[str, dict] = {}
     tasks = {}
     for month in months:
-        files = ds.month_files(folder, month)
+        files = parts[month]
         duplicates = decisions.duplicates[decisions.duplicates[ds.MONTH] == month]
         settled = decisions.ids[decisions.ids[ds.MONTH] == month]
         ids = dict(zip(settled[s.PATH].astype(str), settled[s.DOC_ID].astype(str)))
@@ -357,14 +382,11 @@ def _write_months(
     for month, result in zip(tasks, client.gather(list(tasks.values()))):
         done[month] = result
     for month in set(previous.months if previous is not None else ()) - set(months):
-        ds.remove_month(folder, month, ds.FRAMES + _ROLLUP_FRAMES)
+        ds.remove_month(folder, month, ds.FRAMES + tuple(f"{ds.ROLLUPS}/{name}" for name in ROLLUPS))
     say(f"{len(tasks)} months written, {len(months) - len(tasks)} unchanged")
     counts = {name: sum(int(m.get(name, 0)) for m in done.values()) for name in ds.FRAMES + ("skipped", "duplicates")}
     manifest = ds.Manifest(sources=list(sources), options=options.parse_settings(), counts=counts, months=done)
     return manifest, len(tasks)
-
-
-_ROLLUP_FRAMES = tuple(f"{ds.ROLLUPS}/{name}" for name in ("articles", "topics"))
 
 
 def _month_digest(files: list[str], duplicates: pd.DataFrame, names_digest: str, ids: dict[str, str]) -> str:

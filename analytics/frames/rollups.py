@@ -28,6 +28,7 @@ BIN = "bin"
 MENTIONS = "mentions"
 GROUPS = [DAY, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY, s.TYPE, s.PUBLISHED]
 SCORES = (s.QUALITY, s.HEAT)
+ROLLUPS = ("articles", "topics", "scores")
 
 
 def rollups(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFrame]:

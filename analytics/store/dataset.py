@@ -171,9 +171,3 @@ def read_files(folder: str | os.PathLike[str]) -> pa.Table | None:
     """The fingerprint of every document of the last build (`path, size, mtime_ns, ctime_ns, valid_until_ns, part`)."""
     path = Path(folder, FILES)
     return pq.read_table(path) if path.exists() else None
-
-
-def month_files(folder: str | os.PathLike[str], month: str) -> list[str]:
-    """The parsed parts' files of one month."""
-    where = Path(folder, PARSED, f"{MONTH}={month}")
-    return sorted(str(path) for path in where.glob("*.parquet")) if where.is_dir() else []

@@ -1,6 +1,7 @@
 """A dataset built with Dask opens as the same corpus `load_corpus` reads from the documents."""
 
 import os
+import shutil
 
 import pytest
 from conftest import article, mixed_corpus, write_old
@@ -91,3 +92,15 @@ def test_documents_behind_a_url_are_read_through_fsspec(tmp_path, dask_scheduler
     assert report.parsed == 19
     again = build_dataset(*urls, out=tmp_path / "ds", scheduler=dask_scheduler)
     assert (again.parsed, again.months_written) == (0, 0)  # the store's fingerprints vouch for every file
+
+
+def test_part_files_left_by_an_interrupted_build_are_not_read_and_are_removed(tmp_path, dask_scheduler):
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    march = next((tmp_path / "ds" / "parsed").glob("month=2026-03/*.parquet"))
+    stray = march.with_name("interrupted.parquet")
+    shutil.copy(march, stray)  # the same rows again, as a build stopped before its manifest would leave them
+    write_old(two, "may/new.md", article(70, publishedDateTime="2026-05-20T00:00:00Z"))
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
+    assert not stray.exists()
