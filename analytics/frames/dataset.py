@@ -89,12 +89,13 @@ def build_dataset(
     known = ds.read_files(folder) if previous is not None else None
     reuse = reusable_rows(known, listing.documents, fingerprints, time.time_ns()) if known is not None else [None] * len(listing.documents)
     todo = [path for path, row in zip(listing.documents, reuse) if row is None]
-    say(f"{len(listing.documents):,} documents: {len(todo):,} to parse, {len(listing.documents) - len(todo):,} unchanged")
+    say(f"{len(listing.documents):,} documents listed in {time.perf_counter() - started:.1f} s: {len(todo):,} to parse, {len(listing.documents) - len(todo):,} unchanged")
     with _client(scheduler, workers) as client:
         files = _parse(client, folder, todo, known, reuse, options, now)
-        say(f"parsed in {time.perf_counter() - started:.1f} s; finding duplicates, outlet names and ids")
+        say(f"parsed by {time.perf_counter() - started:.1f} s; finding duplicates, outlet names and ids")
         parts = _part_files(folder, files)
         decisions = _decide(parts, sources)
+        say(f"decided by {time.perf_counter() - started:.1f} s; writing the months")
         manifest, written = _write_months(client, folder, parts, sources, options, decisions, previous, say)
     ds.write_table(files, Path(folder, ds.FILES))
     manifest.files_seen = len(listing.documents) + len(listing.ignored)
@@ -102,6 +103,7 @@ def build_dataset(
     manifest.counts.update(documents=len(listing.documents), ignored=len(listing.ignored))
     ds.write_manifest(folder, manifest)
     _sweep(folder, parts)
+    say(f"written by {time.perf_counter() - started:.1f} s")
     return BuildReport(
         folder=str(folder),
         parsed=len(todo),
