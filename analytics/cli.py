@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ import pandas as pd
 from analytics import schema as s
 from analytics.frames.corpus import Corpus, load_corpus
 from analytics.generate import generate_corpus, write_annotations, write_odd_documents
+from analytics.measure import dataset_rows
 from analytics.measure import metrics as m
 from analytics.measure.filters import (
     Filters,
@@ -27,9 +29,11 @@ from analytics.measure.terms import TermOptions
 from analytics.present.export import (
     AGAINST,
     TABLES,
+    Provenance,
     export_csv,
     export_table,
     provenance_of,
+    selected_table,
     terms_table,
 )
 from analytics.present.report import COMPARE_CHOICES, report_html, report_name
@@ -38,6 +42,7 @@ from analytics.progress import ProgressLine
 from analytics.read.arrow_memory import choose_allocator
 from analytics.read.names import shown_name
 from analytics.store.cache import cache_usage, clear_cache, default_cache_dir
+from analytics.store.dataset import is_dataset, read_frame, read_manifest
 
 
 class UsageError(Exception):
@@ -72,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--no-cache", action="store_true", help="parse every file; neither read nor write the parse cache")
     load.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     load.set_defaults(run=_run_load)
+
+    dataset = commands.add_parser("dataset", help="build a Parquet dataset of a corpus, on a Dask cluster (see docs/scaling.md)")
+    actions = dataset.add_subparsers(dest="action", required=True)
+    build = actions.add_parser("build", help="parse the documents into a dataset folder; run again to add new or changed documents")
+    build.add_argument("paths", nargs="+", metavar="PATH", help="folders (searched recursively) or files")
+    build.add_argument("--out", required=True, metavar="DIR", help="the dataset folder (created, or updated when it holds a build of the same paths)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    build.add_argument("--workers", type=int, default=2, metavar="N", help="processes of the local cluster (default 2)")
+    build.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    build.set_defaults(run=_run_dataset_build)
 
     cache = commands.add_parser("cache", help="show where the parse cache is kept, or clear it")
     cache.add_argument("--clear", action="store_true", help="delete every cached parse")
@@ -138,20 +153,27 @@ def filters_from_args(args: argparse.Namespace, corpus: Corpus, today: date | No
 
     `--period` picks the dates (as the dashboard's presets do); `--since`/`--until` then narrow them.
     """
-    providers = _resolved(resolve_providers, corpus.articles, args.provider)
-    topics = _resolved(resolve_topics, corpus.topics, args.topic)
+    dates = corpus.articles[s.PUBLISHED_AT].dropna()
+    return _filters(args, corpus.articles, corpus.topics, dates.max().date() if len(dates) else None, corpus.articles, today)
+
+
+def _filters(
+    args: argparse.Namespace, outlets: pd.DataFrame, topics: pd.DataFrame, last_day: date | None, types: pd.DataFrame, today: date | None = None
+) -> Filters:
+    """The filters asked for, against the data's outlets, topics, last publication day and document types."""
+    providers = _resolved(resolve_providers, outlets, args.provider)
+    topics = _resolved(resolve_topics, topics, args.topic)
     start, end = args.since, args.until
     if getattr(args, "period", None):
-        dates = corpus.articles[s.PUBLISHED_AT].dropna()
-        if dates.empty:
+        if last_day is None:
             raise UsageError(f"--period {args.period}: no article has a publication date")
-        chosen = preset_period(args.period, as_of(dates.max().date(), today or date.today()))
+        chosen = preset_period(args.period, as_of(last_day, today or date.today()))
         if chosen is None and args.period != "all":
             raise UsageError(f"--period {args.period} falls outside the calendar")
         if chosen is not None:
             start, end = start or chosen.start, end or chosen.end
     filters = Filters(start=start, end=end, providers=providers, topics=topics, search=args.search)
-    return filters if getattr(args, "events", False) else without_events(filters, corpus.articles)
+    return filters if getattr(args, "events", False) else without_events(filters, types)
 
 
 def _resolved(
@@ -188,6 +210,27 @@ def _run_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_dataset_build(args: argparse.Namespace) -> int:
+    import distributed  # noqa: F401 - Dask is imported only by the command that uses it; it sets its loggers on import
+
+    from analytics.frames.dataset import build_dataset
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the cluster's own chatter (shuffles begun and ended) is not the user's business
+    say = None if args.quiet else (lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        report = build_dataset(*args.paths, out=args.out, scheduler=args.scheduler, workers=args.workers, say=say)
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    counts = report.manifest.counts
+    print(
+        f"{report.folder}: {report.manifest.files_seen} files seen: {counts.get('articles', 0)} loaded, "
+        f"{counts.get('skipped', 0)} skipped, {counts.get('duplicates', 0)} duplicates, {len(report.manifest.ignored)} ignored; "
+        f"{report.parsed} parsed, {report.reused} unchanged; {report.months_written} months written, "
+        f"{report.months_kept} kept; {report.seconds:.1f} s"
+    )
+    return 0
+
+
 def _run_generate(args: argparse.Namespace) -> int:
     if args.docs < 0:
         print("error: --docs must be zero or more", file=sys.stderr)
@@ -201,10 +244,14 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    corpus = load_corpus(*args.paths)
-    filters = filters_from_args(args, corpus)
-    provenance = provenance_of(args.table if args.against is None else f"{args.table}-vs-{args.against}", corpus, filters)
-    result = export_csv(_table(args, corpus, filters), provenance=provenance, limit=args.limit)
+    if len(args.paths) == 1 and is_dataset(args.paths[0]):
+        frame, provenance, skipped, duplicates = _dataset_export(args)
+    else:
+        corpus = load_corpus(*args.paths)
+        filters = filters_from_args(args, corpus)
+        provenance = provenance_of(args.table if args.against is None else f"{args.table}-vs-{args.against}", corpus, filters)
+        frame, skipped, duplicates = _table(args, corpus, filters), corpus.skipped, corpus.duplicates
+    result = export_csv(frame, provenance=provenance, limit=args.limit)
     if args.output is None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
@@ -216,7 +263,7 @@ def _run_export(args: argparse.Namespace) -> int:
         print(f"wrote {plural(result.rows, 'row')} to {shown_name(str(path))}", file=sys.stderr)
     if not result.complete:
         print(f"warning: incomplete export: {result.sidecar()['note']}", file=sys.stderr)
-    _note_problems(corpus)
+    _note_problems(skipped, duplicates)
     return 0
 
 
@@ -229,6 +276,28 @@ def _table(args: argparse.Namespace, corpus: Corpus, filters: Filters) -> pd.Dat
     return terms_table(corpus, filters, args.against, TermOptions(top_n=args.limit) if args.limit else TermOptions())
 
 
+def _dataset_export(args: argparse.Namespace) -> tuple[pd.DataFrame, Provenance, int, int]:
+    """The export of a dataset, reading only the rows the filters select (through DuckDB); its provenance and problem counts."""
+    folder = args.paths[0]
+    if args.table == "terms":
+        raise UsageError("--table terms reads a folder of documents, not a dataset (yet)")
+    manifest = read_manifest(folder)
+    first, last = dataset_rows.date_span(folder)
+    filters = _filters(
+        args, dataset_rows.outlets(folder), dataset_rows.topic_names(folder), last.date() if last else None, dataset_rows.document_types(folder)
+    )
+    try:
+        chosen = dataset_rows.select(folder, filters, related=args.table == "related")
+    except dataset_rows.SelectionTooLarge as error:
+        raise UsageError(str(error)) from None
+    problems = read_frame(folder, "problems", manifest) if args.table == "problems" else s.empty_frame(s.PROBLEM_DTYPES)
+    corpus = Corpus(chosen.articles, chosen.topics, chosen.related, s.empty_frame(s.IMAGE_DTYPES), problems, sources=tuple(manifest.sources))
+    start, end = filters.start or (first.date() if first else None), filters.end or (last.date() if last else None)
+    provenance = Provenance(view=args.table, sources=corpus.sources, filters=filters, start=start, end=end)
+    frame = selected_table(corpus, chosen.articles, chosen.topics, args.table, _options(args))
+    return frame, provenance, int(manifest.counts.get("skipped", 0)), int(manifest.counts.get("duplicates", 0))
+
+
 def _run_report(args: argparse.Namespace) -> int:
     corpus = load_corpus(*args.paths)
     filters = filters_from_args(args, corpus)
@@ -237,14 +306,14 @@ def _run_report(args: argparse.Namespace) -> int:
     html = report_html(corpus, filters, _options(args), compare=args.compare, compare_outlets=outlets, count_stories=args.count == "stories")
     path.write_text(html, encoding="utf-8")
     print(f"wrote the report to {shown_name(str(path))}")
-    _note_problems(corpus)
+    _note_problems(corpus.skipped, corpus.duplicates)
     return 0
 
 
-def _note_problems(corpus: Corpus) -> None:
-    if corpus.skipped or corpus.duplicates:
+def _note_problems(skipped: int, duplicates: int) -> None:
+    if skipped or duplicates:
         print(
-            f"note: {corpus.skipped} files skipped and {corpus.duplicates} duplicates not loaded "
+            f"note: {skipped} files skipped and {duplicates} duplicates not loaded "
             "(`python -m analytics load PATH` lists them)",
             file=sys.stderr,
         )

@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
+from run import _scaled  # noqa: E402
 
 from analytics import load_corpus  # noqa: E402
 from analytics import schema as s  # noqa: E402
 from analytics.measure import terms as tm  # noqa: E402
 from analytics.measure.filters import Filters, filter_articles, previous_period  # noqa: E402
-from run import _scaled  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,43 @@ def open_tmp():
         if path.is_dir() and not path.is_symlink():
             path.chmod(0o755)
     shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """The address of a two-worker Dask LocalCluster shared by the tests that build datasets."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        yield cluster.scheduler_address
+
+
+def write_old(root: Path, name: str, content: dict | str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document_text(content) if isinstance(content, dict) else content, encoding="utf-8")
+    past = time.time() - 3600  # not "racy": a file changed in the last moments is parsed again by every build, like the parse cache
+    os.utime(path, (past, past))
+    return path
+
+
+def mixed_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """Two folders whose whole-corpus step has work to do across months: copies, outlet names, ids, errors."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    for n in range(1, 9):
+        related = [{"title": f"Earlier {n}", "webUrl": f"https://other.test/{n}", "publishedDateTime": "2026-02-27T00:00:00Z",
+                    "provider": {"name": "Other", "domain": "other.test"}, "quality": 10 * n}] if n % 2 else []
+        write_old(one, f"march/{n}.md", article(n, topics=["AI", f"T{n % 3}"], related=related))
+    for n in range(1, 5):
+        april = article(20 + n, publishedDateTime=f"2026-04-{n:02d}T08:00:00Z", provider={"name": "Example", "domain": "example-news.test"})
+        write_old(one, f"april/{n}.md", april)
+    # A copy in May of a March article (dropped), and a copy in March of a May article (kept: the earlier one).
+    write_old(two, "may/copy-of-1.md", article(1, publishedDateTime="2026-05-03T00:00:00Z", quality=200))
+    write_old(two, "may/original.md", article(40, publishedDateTime="2026-05-04T00:00:00Z"))
+    write_old(one, "march/early-copy.md", article(40, publishedDateTime="2026-03-20T00:00:00Z", provider={"name": "Rare", "domain": "example-news.test"}))
+    # The same relative path without an address in both roots: the second gets its full path's id.
+    write_old(one, "same/x.md", article(50, webUrl=None, publishedDateTime="2026-03-09T00:00:00Z"))
+    write_old(two, "same/x.md", article(51, webUrl=None, publishedDateTime="2026-05-09T00:00:00Z"))
+    write_old(one, "undated.md", article(60, publishedDateTime=None))
+    write_old(one, "broken.md", "---\ntitle: [unclosed\n---\nbody\n")
+    write_old(one, "notes.csv", "not,a,document\n")
+    return one, two

@@ -5,10 +5,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import article, document_text
+from conftest import article, document_text, mixed_corpus
 from streamlit.testing.v1 import AppTest
 
 from analytics import load_corpus
+from analytics.frames.dataset import build_dataset
 from analytics.measure import terms as tm
 from analytics.measure.filters import Filters, filter_articles
 from analytics.present.plain_text import plain
@@ -243,3 +244,13 @@ def test_a_link_with_an_unknown_outlet_says_what_is_shown(monkeypatch):
     assert not app.exception
     notice = "The link asks for outlet 'Nowhere Times', which is not in this data; every outlet is shown."
     assert plain(notice) in [warning.value for warning in app.warning]  # shown as text, not Markdown
+
+
+def test_opens_a_dataset_folder(monkeypatch, tmp_path, dask_scheduler):
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    expected = load_corpus(one, two, cache=False)
+    app = run_app(tmp_path / "ds", monkeypatch)
+    assert not app.exception and not app.error
+    assert kpi(app, "Articles") == f"{expected.loaded:,}"
+    assert kpi(app, "Files seen") == f"{expected.files_seen:,}"

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as s
+from analytics.frames.flatten import RelativeKeys as _RelativeKeys
 from analytics.frames.flatten import flatten_parsed
 from analytics.read.ingest import Problem
 from analytics.read.names import shown_name
@@ -28,9 +28,20 @@ from analytics.store.cache import (
     list_files,
     reusable_rows,
 )
-from analytics.store.file_stats import file_fingerprints, files_digest, fingerprints_later
+from analytics.store.dataset import (
+    FRAMES,
+    dataset_version,
+    is_dataset,
+    read_frame,
+    read_manifest,
+)
+from analytics.store.file_stats import (
+    file_fingerprints,
+    files_digest,
+    fingerprints_later,
+)
 
-__all__ = ["Corpus", "ProgressCallback", "load_corpus", "parse_file", "parse_files", "problems_frame"]
+__all__ = ["Corpus", "ProgressCallback", "load_corpus", "open_dataset", "parse_file", "parse_files", "problems_frame"]
 
 
 @dataclass
@@ -88,7 +99,7 @@ def load_corpus(
     cache: bool | str | os.PathLike[str] = True,
     workers: int | None = None,
 ) -> Corpus:
-    """Read every document under the given folders and files into a `Corpus`.
+    """Read every document under the given folders and files into a `Corpus`; a dataset folder is opened instead.
 
     Folders are searched recursively for `.md`, `.markdown` and `.txt` files; other files
     are counted as ignored. Raises FileNotFoundError when a path does not exist.
@@ -100,6 +111,8 @@ def load_corpus(
     """
     if not paths:
         raise ValueError("load_corpus needs at least one folder or file")
+    if len(paths) == 1 and is_dataset(paths[0]):
+        return open_dataset(paths[0])
     sources = tuple(os.fspath(p) for p in paths)
     now = datetime.now(timezone.utc)
     now_ns = time.time_ns()
@@ -140,6 +153,18 @@ def load_corpus(
 def _unnamed(path: str) -> Problem:
     """The error for a file whose name is not valid UTF-8: reported under its name as shown, not read."""
     return Problem(shown_name(path), s.ERROR, "file name is not valid UTF-8 (each bad byte is shown as \\xNN); rename the file to load it")
+def open_dataset(folder: str | os.PathLike[str]) -> Corpus:
+    """The `Corpus` of a dataset folder (see `analytics.store.dataset`), as `load_corpus` gives it for the documents it was built from."""
+    manifest = read_manifest(folder)
+    frames = {name: read_frame(folder, name, manifest) for name in FRAMES}
+    return Corpus(
+        **frames,
+        sources=tuple(manifest.sources),
+        files_seen=manifest.files_seen,
+        ignored=len(manifest.ignored),
+        ignored_paths=list(manifest.ignored),
+        version=dataset_version(folder),
+    )
 
 
 def _fresh_frames(
@@ -228,25 +253,3 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         s.LINE: [p.line for p in problems],
     }
     return s.typed_frame(columns, s.PROBLEM_DTYPES)
-
-
-class _RelativeKeys:
-    """Each file's path relative to the first root that holds it (what URL-less ids derive from).
-
-    Worked out on demand, one lexical comparison per folder: only files without an address
-    need it, and they are few.
-    """
-
-    def __init__(self, roots: tuple[str, ...]) -> None:
-        self._bases = [root if root.is_dir() else root.parent for root in map(Path, roots)]
-        self._folders: dict[str, str | None] = {}
-
-    def get(self, path: str, default: str) -> str:
-        folder, _, name = path.rpartition(os.sep)
-        if folder not in self._folders:
-            self._folders[folder] = self._relative(Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep))
-        relative = self._folders[folder]
-        return default if relative is None else name if relative == "." else f"{relative}/{name}"
-
-    def _relative(self, where: Path) -> str | None:
-        return next((where.relative_to(base).as_posix() for base in self._bases if where.is_relative_to(base)), None)

@@ -6,7 +6,10 @@ which copy of an article is kept, each outlet's display name and the articles' i
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -54,23 +57,79 @@ def flatten_parsed(table: pa.Table, id_keys: IdKeys | None = None, rows: np.ndar
     ranked = loaded.take(_first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(loaded)))
     keys = table.select([s.CANONICAL_URL, s.PATH]).take(ranked)
     keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL], keys[s.PATH])
-    first = ranked.filter(keep).to_numpy()
+    names = best_names(name_counts(*(table[name].take(loaded) for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME))))
+    return frames_of(table, ranked.filter(keep).to_numpy(), every.to_numpy(), names, id_keys or {}, duplicates)
+
+
+def frames_of(
+    table: pa.Table,
+    first: np.ndarray,
+    every: np.ndarray,
+    names: pa.Table,
+    id_keys: IdKeys,
+    duplicates: list[Problem],
+    ids: Callable[[pa.Array, pa.Array], pa.Array] | None = None,
+) -> Frames:
+    """The frames of the articles at rows `first` of `table` (in that order), with the problems of all `every` rows.
+
+    The whole-corpus decisions come from the caller: which copies are kept (`first`), each
+    outlet's display name (`names`: `domain, name`) and the duplicates found. `ids`, when given,
+    turns the articles' ids (as `doc_ids` makes them) and paths into the final ids.
+    """
     chosen = np.zeros(table.num_rows, dtype=bool)
     chosen[first] = True
-    others = every.to_numpy()
-    parsed = table.take(pa.array(np.concatenate([first, others[~chosen[others]]]), pa.int64()))
+    parsed = table.take(pa.array(np.concatenate([first, every[~chosen[every]]]), pa.int64()))
     kept = parsed.slice(0, len(first)).select(_ARTICLE_INPUTS)
-    names = _display_names(*(table[name].take(loaded) for name in (s.PROVIDER_DOMAIN, s.PROVIDER_NAME)))
-    ids = _doc_ids(kept[s.URL_ID], kept[s.PATH], id_keys or {})
+    made = doc_ids(kept[s.URL_ID], kept[s.PATH], id_keys)
+    made = made if ids is None else ids(made, kept[s.PATH].combine_chunks())
     return Frames(
-        articles=_articles(kept, ids, names),
-        topics=_children(kept[s.TOPICS], ids, s.TOPIC_DTYPES),
-        related=_children(kept[s.RELATED], ids, s.RELATED_DTYPES),
-        images=_children(kept[s.IMAGES], ids, s.IMAGE_DTYPES),
+        articles=_articles(kept, made, names),
+        topics=_children(kept[s.TOPICS], made, s.TOPIC_DTYPES),
+        related=_children(kept[s.RELATED], made, s.RELATED_DTYPES),
+        images=_children(kept[s.IMAGES], made, s.IMAGE_DTYPES),
         duplicates=duplicates,
         problems=_problems(parsed[s.PROBLEMS]),
         parsed=parsed,
     )
+
+
+def later_copies(keys: pa.Table) -> tuple[np.ndarray, list[Problem]]:
+    """Which rows of `keys` (`published_at, path, canonical_url`, loaded files only) are later copies, and their problems.
+
+    The problems come in first-copy order, as `flatten_parsed` reports them.
+    """
+    order = _first_copy_order(keys.select([s.PUBLISHED_AT, s.PATH]))
+    keep, duplicates = _drop_duplicates(keys[s.CANONICAL_URL].take(order), keys[s.PATH].take(order))
+    later = np.zeros(keys.num_rows, dtype=bool)
+    later[order.filter(pc.invert(keep)).to_numpy()] = True
+    return later, duplicates
+
+
+def first_copy_order(keys: pa.Table) -> pa.Array:
+    """The order articles are numbered in: dated before undated, earlier before later, then by path."""
+    return _first_copy_order(keys)
+
+
+class RelativeKeys:
+    """Each file's path relative to the first root that holds it (what URL-less ids derive from).
+
+    Worked out on demand, one lexical comparison per folder: only files without an address
+    need it, and they are few.
+    """
+
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self._bases = [root if root.is_dir() else root.parent for root in map(Path, roots)]
+        self._folders: dict[str, str | None] = {}
+
+    def get(self, path: str, default: str) -> str:
+        folder, _, name = path.rpartition(os.sep)
+        if folder not in self._folders:
+            self._folders[folder] = self._relative(Path(folder) if folder or not path.startswith(os.sep) else Path(os.sep))
+        relative = self._folders[folder]
+        return default if relative is None else name if relative == "." else f"{relative}/{name}"
+
+    def _relative(self, where: Path) -> str | None:
+        return next((where.relative_to(base).as_posix() for base in self._bases if where.is_relative_to(base)), None)
 
 
 _ARTICLE_INPUTS = [name for name in s.ARTICLE_COLUMNS if name not in (s.DOC_ID, s.N_TOPICS, s.N_IMAGES, s.N_RELATED, s.ARTICLE_KEY)]
@@ -99,28 +158,32 @@ def _drop_duplicates(urls: pa.ChunkedArray, paths: pa.ChunkedArray) -> tuple[pa.
     return pa.array(~later), duplicates
 
 
-def _display_names(domains: pa.ChunkedArray, names: pa.ChunkedArray) -> pa.Table:
-    """The most frequent outlet name for each domain (ties broken alphabetically): `domain, name`."""
+def name_counts(domains: pa.ChunkedArray | pa.Array, names: pa.ChunkedArray | pa.Array) -> pa.Table:
+    """How often each outlet name is written for each domain: `domain, name, count` (counts add up across parts)."""
     pairs = pa.table({"domain": domains, "name": names})
     written = pc.and_(pc.greater(pc.utf8_length(pairs["domain"]), 0), pc.greater(pc.utf8_length(pairs["name"]), 0))
     pairs = pairs.filter(pc.fill_null(written, False))
     domain, name = (pc.dictionary_encode(pairs[column].combine_chunks()) for column in ("domain", "name"))
     width = max(1, len(name.dictionary))
     distinct, counts = np.unique(domain.indices.to_numpy().astype(np.int64) * width + name.indices.to_numpy(), return_counts=True)
-    counted = pa.table(  # counted in NumPy: Arrow's group_by would first import its query engine (~0.06 s)
+    return pa.table(  # counted in NumPy: Arrow's group_by would first import its query engine (~0.06 s)
         {
             "domain": domain.dictionary.take(pa.array(distinct // width)),
             "name": name.dictionary.take(pa.array(distinct % width)),
-            "count": counts,
+            "count": pa.array(counts, pa.int64()),
         }
     )
+
+
+def best_names(counted: pa.Table) -> pa.Table:
+    """The most frequent outlet name for each domain (ties broken alphabetically): `domain, name`."""
     ranked = counted.sort_by([("domain", "ascending"), ("count", "descending"), ("name", "ascending")])
     domain_names = ranked["domain"].to_numpy(zero_copy_only=False)
     first = np.flatnonzero(np.r_[True, domain_names[1:] != domain_names[:-1]]) if len(domain_names) else []  # each domain's best name
     return ranked.select(["domain", "name"]).take(pa.array(first, pa.int64()))
 
 
-def _doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: IdKeys) -> pa.Array:
+def doc_ids(url_ids: pa.ChunkedArray, paths: pa.ChunkedArray, id_keys: IdKeys) -> pa.Array:
     """Each kept article's id: its URL's digest (made while parsing), else its relative path's."""
     ids = url_ids.combine_chunks().cast(pa.string())  # one chunk, for `replace_with_mask`
     missing = ids.is_null()

@@ -34,7 +34,7 @@ class Workspace:
 def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool = True) -> Workspace:
     """Load the documents under the paths, group them into stories and read any annotations."""
     corpus = load_corpus(*paths, progress=progress, cache=cache)
-    return with_insights(corpus, paths)
+    return with_insights(corpus, corpus.sources)  # a dataset's notes are beside the documents it was built from
 
 
 def open_uploads(uploads: Iterable[tuple[str, bytes]]) -> Workspace:

@@ -110,16 +110,22 @@ def volume(
         positions, labels = group_rows(dated, topics, split, top_n=top_n)
     else:
         positions, labels = group_rows(dated, topics, split, top_groups=top_groups)
+    return period_counts(periods(dated[s.PUBLISHED_AT].take(positions), granularity), labels, granularity=granularity, rolling=rolling)
+
+
+def period_counts(
+    starts: pd.Series, labels: pd.Categorical, *, granularity: str, rolling: int | None = None, weights: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The `volume` frame of counted items given by their period start and group (each counting `weights`, else 1)."""
     if len(labels) == 0:
         return s.empty_frame(VOLUME_DTYPES)
-    starts = periods(dated[s.PUBLISHED_AT].take(positions), granularity)
     grid, groups = _period_range(starts, granularity), len(labels.categories)
     cell = np.searchsorted(grid.to_numpy(), starts.to_numpy()) * groups + labels.codes  # every period × group, in order
     frame = pd.DataFrame(
         {
             PERIOD: np.repeat(grid.to_numpy(), groups),
             GROUP: pd.Series(np.tile(labels.categories.to_numpy(dtype=object), len(grid)), dtype=str),
-            COUNT: np.bincount(cell, minlength=len(grid) * groups).astype("int64"),
+            COUNT: np.bincount(cell, weights=weights, minlength=len(grid) * groups).astype("int64"),
         }
     )
     totals = frame.groupby(PERIOD)[COUNT].transform("sum")
@@ -142,6 +148,12 @@ def provider_share(articles: pd.DataFrame, *, top_n: int = 8, weight: str | None
     by = articles.groupby(s.PROVIDER_DOMAIN, observed=True).agg(
         **{ARTICLES: (s.DOC_ID, "size"), HEAT_SUM: (s.HEAT, "sum"), GROUP: (s.PROVIDER_NAME, "first")}
     )
+    return outlet_shares(by, top_n=top_n, weight=weight)
+
+
+def outlet_shares(by: pd.DataFrame, *, top_n: int = 8, weight: str | None = None) -> pd.DataFrame:
+    """The `provider_share` frame of per-outlet totals (`articles, heat_sum, group`, indexed by domain in domain order)."""
+    by = by.copy()
     by[HEAT_SUM] = by[HEAT_SUM].astype("float64")
     by[ARTICLES] = by[ARTICLES].astype("int64")
     measure = HEAT_SUM if weight == "heat" else ARTICLES
@@ -255,7 +267,11 @@ def kpis(
 
     `change` is relative (0.25 = +25 %), NA when the previous value is 0 or missing.
     """
-    now, before = _headline(articles, topics), _headline(previous, previous_topics)
+    return kpi_frame(_headline(articles, topics), _headline(previous, previous_topics))
+
+
+def kpi_frame(now: dict[str, float], before: dict[str, float]) -> pd.DataFrame:
+    """The `kpis` frame of two sets of headline numbers (Articles, Outlets, Topics, Median quality, Median heat)."""
     frame = pd.DataFrame({METRIC: list(now), VALUE: list(now.values()), PREVIOUS: list(before.values())})
     frame[VALUE] = frame[VALUE].astype("float64")
     frame[PREVIOUS] = frame[PREVIOUS].astype("float64")
@@ -431,15 +447,19 @@ def _split_values(articles: pd.DataFrame, topics: pd.DataFrame | None, split: st
     raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
 
 
-def top_labels(values: pd.Series, top_n: int) -> pd.Categorical:
+def top_labels(values: pd.Series, top_n: int, weights: np.ndarray | None = None) -> pd.Categorical:
     """Values as categories: the `top_n` most frequent (largest first, ties by name), the rest Other.
 
-    Missing values count as "(none)". Works on category codes, so it stays fast on millions of rows.
+    Missing values count as "(none)"; each value counts `weights` (else once). Works on category
+    codes, so it stays fast on millions of rows.
     """
     cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     if cat.isna().any():
         cat = (cat.cat.add_categories([NONE]) if NONE not in cat.cat.categories else cat).fillna(NONE)
-    counts = cat.value_counts(sort=False)
+    if weights is None:
+        counts = cat.value_counts(sort=False)
+    else:
+        counts = pd.Series(np.bincount(cat.cat.codes.to_numpy(), weights=weights, minlength=len(cat.cat.categories)), index=cat.cat.categories)
     ranked = sorted(((int(n), str(name)) for name, n in counts.items() if n > 0), key=lambda item: (-item[0], item[1]))
     top = [name for _, name in ranked[:top_n]]
     names = top + ([_other_label(top)] if len(ranked) > top_n else [])

@@ -149,7 +149,17 @@ def export_table(corpus: Corpus, filters: Filters, table: str, options: m.Metric
     if table not in _TABLES:
         raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
     articles = filter_articles(corpus.articles, corpus.topics, filters)
-    return _TABLES[table](corpus, articles, topics_of(corpus.topics, articles), options)
+    return selected_table(corpus, articles, topics_of(corpus.topics, articles), table, options)
+
+
+def selected_table(corpus: Corpus, articles: pd.DataFrame, topics: pd.DataFrame, table: str, options: m.MetricOptions = m.MetricOptions()) -> pd.DataFrame:
+    """One of `TABLES` for articles already selected (by `filter_articles`, or read selected from a dataset) and their topics.
+
+    `corpus` supplies the related rows (of these articles or more) and the problems.
+    """
+    if table not in _TABLES:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    return _TABLES[table](corpus, articles, topics, options)
 
 
 AGAINST = ("previous", "rest")

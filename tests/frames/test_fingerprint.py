@@ -1,7 +1,8 @@
 import os
 
-from conftest import article
+from conftest import article, mixed_corpus, write_old
 
+from analytics.frames.dataset import build_dataset
 from analytics.frames.fingerprint import fingerprint
 
 
@@ -53,3 +54,14 @@ def test_a_load_records_the_fingerprint_of_what_it_read(write, tmp_path):
     write("b/new.md", article(99))
     assert fingerprint(tmp_path) != cold.version
     assert load_corpus(tmp_path).version == fingerprint(tmp_path)
+
+
+def test_a_dataset_changes_its_fingerprint_when_a_build_changes_it(tmp_path, dask_scheduler):
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    first = fingerprint(tmp_path / "ds")
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    assert fingerprint(tmp_path / "ds") == first  # nothing changed
+    write_old(two, "new.md", {"title": "New", "publishedDateTime": "2026-05-30T00:00:00Z"})
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    assert fingerprint(tmp_path / "ds") != first

@@ -1,0 +1,256 @@
+"""Reading only the rows a `Filters` selects from a dataset, through DuckDB, into the frames the metrics take.
+
+The filters become one SQL `WHERE` over the dataset's Parquet files, so DuckDB reads only the
+months the dates allow (the folders are `month=YYYY-MM`), only the row groups whose statistics
+can match, and only the columns asked for. The result is what `filter_articles` and
+`topics_of` give on the whole corpus: the same rows, order, index, dtypes and categories.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics import schema as s
+from analytics.frames import rollups as rollup_columns
+from analytics.measure.filters import ALL, Filters
+from analytics.store import dataset as ds
+
+# A selection past this many articles would cost several GB as frames: ask for a narrower filter.
+MAX_ROWS = 5_000_000
+_CATEGORIES = {"articles": [s.CATEGORY, s.TYPE, s.PROVIDER_NAME, s.PROVIDER_DOMAIN], "topics": [s.TOPIC]}
+_ROW = "_row"
+
+
+class SelectionTooLarge(Exception):
+    """The filters select more articles than a view should hold in memory."""
+
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(f"these filters select {rows:,} articles, more than the {limit:,} a view can hold; narrow the dates, outlets or topics")
+        self.rows = rows
+        self.limit = limit
+
+
+@dataclass
+class Selection:
+    """The articles a filter selects and their topic and related rows, as the metrics take them."""
+
+    articles: pd.DataFrame
+    topics: pd.DataFrame
+    related: pd.DataFrame
+
+
+def select(
+    folder: str | os.PathLike[str],
+    filters: Filters = Filters(),
+    *,
+    columns: list[str] | None = None,
+    related: bool = False,
+    max_rows: int = MAX_ROWS,
+) -> Selection:
+    """The articles of the dataset that pass `filters` (only `columns` of them, when given), their topics and, if asked, related rows.
+
+    Raises `SelectionTooLarge` when more than `max_rows` articles pass.
+    """
+    reader = _Reader(folder)
+    where, params = _where(filters)
+    count = reader.sql(f"SELECT count(*) FROM {reader.articles} WHERE {where}", params).fetchone()[0]
+    if count > max_rows:
+        raise SelectionTooLarge(count, max_rows)
+    wanted = [name for name in s.ARTICLE_COLUMNS if columns is None or name in columns or name in (s.DOC_ID, s.ARTICLE_KEY)]
+    articles = reader.frame("articles", wanted, f"SELECT * FROM {reader.articles} WHERE {where}", params)
+    chosen = f"SELECT {s.DOC_ID} FROM {reader.articles} WHERE {where}"
+    topics = reader.frame("topics", s.TOPIC_COLUMNS, f"SELECT * FROM {reader.table('topics')} WHERE {s.DOC_ID} IN ({chosen})", params)
+    rows = (
+        reader.frame("related", s.RELATED_COLUMNS, f"SELECT * FROM {reader.table('related')} WHERE {s.DOC_ID} IN ({chosen})", params)
+        if related
+        else s.empty_frame(s.RELATED_DTYPES)
+    )
+    return Selection(articles, topics, rows)
+
+
+def outlets(folder: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every outlet of the dataset: `provider_domain, provider_name` (what outlet names are resolved against)."""
+    reader = _Reader(folder)
+    query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.table('articles')} ORDER BY 1, 2"
+    return reader.sql(query).df().astype(s.STRING)
+
+
+def topic_names(folder: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every topic of the dataset, one row each: `topic`."""
+    reader = _Reader(folder)
+    return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.table('topics')} ORDER BY 1").df().astype(s.STRING)
+
+
+def document_types(folder: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every document type of the dataset, one row each: `type` (what events are told apart by)."""
+    reader = _Reader(folder)
+    return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.table('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
+
+
+def date_span(folder: str | os.PathLike[str]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last publication times in the dataset (None when no article is dated)."""
+    reader = _Reader(folder)
+    query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.table('articles')}"
+    first, last = reader.sql(query).fetchone()  # as numbers: aware values would need pytz
+    return tuple(pd.Timestamp(value, unit="us", tz="UTC") if value is not None else None for value in (first, last))
+
+
+class _Reader:
+    """One dataset's Parquet files as DuckDB relations, with the global keys and row numbers of a whole load."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.manifest = ds.read_manifest(folder)
+        self.connection = duckdb.connect()
+        self.connection.execute("SET TimeZone = 'UTC'")
+        months = ds.sorted_months(self.manifest.months)
+        offsets = {name: _offsets(self.manifest, months, name) for name in ("articles", "topics", "related")}
+        for name, values in offsets.items():
+            rows = pd.DataFrame({ds.MONTH: months, "_offset": [values[m] for m in months], "_order": range(len(months))})
+            self.connection.register(f"_{name}_offsets", rows)
+        self.articles = self.table("articles")
+        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.table('topics')}")
+
+    def table(self, name: str) -> str:
+        """A relation of one frame with `month`, its row's global position (`_row`) and global article keys."""
+        files = str(self.folder / name / f"{ds.MONTH}=*" / "*.parquet")
+        if not any(self.folder.glob(f"{name}/{ds.MONTH}=*/*.parquet")):
+            return f"(SELECT * FROM ({_empty(name)}))"
+        key = f", t.{s.ARTICLE_KEY} + a._offset AS {s.ARTICLE_KEY}" if name != "problems" else ""
+        return (
+            f"(SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
+            f" FROM read_parquet('{_quoted(files)}', hive_partitioning = true, file_row_number = true) AS t"
+            f" JOIN _{name}_offsets AS o USING ({ds.MONTH}) JOIN _articles_offsets AS a USING ({ds.MONTH}))"
+        )
+
+    def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
+        return self.connection.execute(query, params or [])
+
+    def frame(self, name: str, wanted: list[str], query: str, params: list) -> pd.DataFrame:
+        """The rows of `query` on frame `name` in load order, as typed frames indexed by their row in the whole frame."""
+        dtypes = {column: dtype for column, dtype in ds.FRAME_DTYPES[name].items() if column in wanted}
+        table = self.sql(f"SELECT {', '.join(dtypes)}, {_ROW} FROM ({query}) ORDER BY _month_order, {_ROW}", params).arrow()
+        if isinstance(table, pa.RecordBatchReader):
+            table = table.read_all()
+        columns = {column: table[column] for column in dtypes}
+        for column in _CATEGORIES.get(name, []):
+            if column in columns:
+                columns[column] = self._categorical(name, column, table[column])
+        frame = s.arrow_frame(columns, dtypes)
+        frame.index = pd.Index(table[_ROW].to_numpy(), dtype="int64")
+        return frame
+
+    def _categorical(self, name: str, column: str, values: pa.ChunkedArray) -> pa.Array:
+        """The values as a dictionary of every value the whole frame has, sorted (as `load_corpus` makes categories)."""
+        every = self.sql(f"SELECT DISTINCT {column} FROM {self.table(name)} WHERE {column} IS NOT NULL").arrow()
+        every = every.read_all() if isinstance(every, pa.RecordBatchReader) else every
+        dictionary = pa.array(sorted(every[column].to_pylist()), pa.string())
+        indices = pc.index_in(values, value_set=dictionary)
+        return pa.DictionaryArray.from_arrays(indices.combine_chunks() if isinstance(indices, pa.ChunkedArray) else indices, dictionary)
+
+
+def _offsets(manifest: ds.Manifest, months: list[str], name: str) -> dict[str, int]:
+    offsets, total = {}, 0
+    for month in months:
+        offsets[month] = total
+        total += int(manifest.months[month].get(name, 0))
+    return offsets
+
+
+def _empty(name: str) -> str:
+    """A query of no rows with the columns of frame `name` (plus the positions a read adds)."""
+    dtypes = ds.FRAME_DTYPES[name]
+    types = {s.STRING: "VARCHAR", s.CATEGORY_DTYPE: "VARCHAR", s.TIMESTAMP: "TIMESTAMPTZ", s.FLOAT: "DOUBLE", s.INT: "BIGINT", s.BOOL: "BOOLEAN"}
+    columns = ", ".join(f"CAST(NULL AS {types[dtype]}) AS {column}" for column, dtype in dtypes.items())
+    return f"SELECT {columns}, CAST(NULL AS BIGINT) AS {_ROW}, 0 AS _month_order, CAST(NULL AS VARCHAR) AS {ds.MONTH} LIMIT 0"
+
+
+def _utc(day: date) -> datetime:
+    """Midnight UTC of a day, naive: DuckDB reads it in the session's time zone, UTC (aware values would need pytz)."""
+    return datetime(day.year, day.month, day.day)
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _where(filters: Filters, time: str = s.PUBLISHED_AT) -> tuple[str, list]:
+    """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads them."""
+    clauses, params = ["TRUE"], []
+    if filters.start is not None:
+        clauses.append(f"{ds.MONTH} >= ? AND {time} >= ?")  # the month first: whole folders are skipped
+        params += [filters.start.strftime("%Y-%m"), _utc(filters.start)]
+    if filters.end is not None:
+        clauses.append(f"{ds.MONTH} <= ? AND {time} < ?")
+        params += [filters.end.strftime("%Y-%m"), _utc(filters.end + timedelta(days=1))]
+    for column, values in ((s.PROVIDER_DOMAIN, filters.providers), (s.CATEGORY, filters.categories), (s.TYPE, filters.types)):
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += list(values)
+    if filters.exclude_types:  # as `filter_articles`: a document without a type is kept
+        clauses.append(f"({s.TYPE} IS NULL OR {s.TYPE} NOT IN ({', '.join('?' * len(filters.exclude_types))}))")
+        params += list(filters.exclude_types)
+    if filters.topics:
+        wanted = list(dict.fromkeys(filters.topics))
+        having = f" GROUP BY {s.DOC_ID} HAVING count(DISTINCT {s.TOPIC}) >= {len(wanted)}" if filters.topic_mode == ALL else ""
+        clauses.append(f"{s.DOC_ID} IN (SELECT {s.DOC_ID} FROM _topics_plain WHERE {s.TOPIC} IN ({', '.join('?' * len(wanted))}){having})")
+        params += wanted
+    if filters.published is not None:
+        clauses.append(f"{s.PUBLISHED} = ?")
+        params.append(filters.published)
+    for column, bounds in ((s.QUALITY, filters.quality), (s.HEAT, filters.heat)):
+        if bounds is not None:
+            clauses.append(f"{column} BETWEEN ? AND ?")
+            params += [float(bounds[0]), float(bounds[1])]
+    if filters.search.strip():
+        pattern = re.escape(filters.search.strip())  # a literal, matched case-insensitively by RE2 as Arrow does for pandas
+        clauses.append(f"(regexp_matches({s.TITLE}, ?, 'i') OR regexp_matches({s.EXCERPT}, ?, 'i'))")
+        params += [pattern, pattern]
+    return " AND ".join(clauses), params
+
+
+@dataclass
+class RollupRows:
+    """The rollups (`analytics.frames.rollups`) of the days, outlets, categories, types and published state a filter selects."""
+
+    articles: pd.DataFrame
+    topics: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def answerable_by_rollups(filters: Filters) -> bool:
+    """Whether the rollups can answer for these filters: they hold no topics per article, scores per article nor text."""
+    return not filters.topics and filters.quality is None and filters.heat is None and not filters.search.strip()
+
+
+def read_rollups(folder: str | os.PathLike[str], filters: Filters = Filters()) -> RollupRows:
+    """The rollup rows the filters select, read through DuckDB (only the months the dates allow).
+
+    Raises ValueError for filters the rollups cannot answer (see `answerable_by_rollups`).
+    """
+    if not answerable_by_rollups(filters):
+        raise ValueError("topic, score and text filters need the articles' rows, not the rollups")
+    where, params = _where(filters, rollup_columns.DAY)  # a day is within the dates exactly when its articles are
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    frames = {}
+    for name in ("articles", "topics", "scores"):
+        files = Path(folder, ds.ROLLUPS, name)
+        if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
+            pattern = _quoted(str(files / f"{ds.MONTH}=*" / "*.parquet"))
+            query = f"SELECT * EXCLUDE ({ds.MONTH}) FROM read_parquet('{pattern}', hive_partitioning = true) WHERE {where}"
+            table = connection.execute(query, params).arrow()
+            table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
+            frames[name] = table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
+        else:
+            frames[name] = pd.DataFrame()
+    return RollupRows(**frames)

@@ -1,0 +1,73 @@
+"""Overview metrics from a dataset's rollups equal the metrics of the articles the filters select."""
+
+from datetime import date
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analytics import load_corpus
+from analytics.frames.dataset import build_dataset
+from analytics.generate import generate_corpus
+from analytics.measure import metrics as m
+from analytics.measure import overview
+from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups
+from analytics.measure.filters import (
+    Filters,
+    filter_articles,
+    previous_period,
+    topics_of,
+)
+
+FILTERS = [
+    Filters(),
+    Filters(start=date(2024, 2, 10), end=date(2025, 6, 3)),
+    Filters(providers=("dailyledger.example", "metrotribune.example"), types=("article",)),
+    Filters(categories=("news",), published=True),
+    Filters(start=date(2030, 1, 1)),  # nothing
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, dask_scheduler):
+    root = tmp_path_factory.mktemp("overview")
+    generate_corpus(root / "docs", 600, seed=3, body_paragraphs=(1, 1))
+    build_dataset(root / "docs", out=root / "ds", scheduler=dask_scheduler)
+    return load_corpus(root / "docs", cache=False), root / "ds"
+
+
+def _selected(corpus, filters):
+    articles = filter_articles(corpus.articles, corpus.topics, filters)
+    return articles, topics_of(corpus.topics, articles)
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+@pytest.mark.parametrize("split", [None, "provider", "category", "topic"])
+def test_volume_from_rollups_equals_volume_of_the_rows(built, filters, granularity, split):
+    corpus, folder = built
+    a, t = _selected(corpus, filters)
+    expected = m.volume(a, t, granularity=granularity, split=split, top_n=4, rolling=3)
+    assert_frame_equal(overview.volume(read_rollups(folder, filters), granularity=granularity, split=split, top_n=4, rolling=3), expected)
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_shares_mix_and_kpis_from_rollups_equal_those_of_the_rows(built, filters):
+    corpus, folder = built
+    a, t = _selected(corpus, filters)
+    rows = read_rollups(folder, filters)
+    for weight in (None, "heat"):
+        assert_frame_equal(overview.provider_share(rows, top_n=5, weight=weight), m.provider_share(a, top_n=5, weight=weight))
+    assert_frame_equal(overview.topic_mix(rows, granularity="week", top_n=6), m.topic_mix(a, t, granularity="week", top_n=6))
+    before = previous_period(filters, date(2023, 11, 1), date(2026, 10, 31))
+    pa, pt = _selected(corpus, before)
+    assert_frame_equal(overview.kpis(rows, read_rollups(folder, before)), m.kpis(a, t, pa, pt))
+    if len(a):
+        assert overview.headline(rows)["Articles"] == len(a) > 0
+
+
+def test_filters_the_rollups_cannot_answer_are_refused(built):
+    _, folder = built
+    for filters in (Filters(topics=("AI",)), Filters(quality=(1, 2)), Filters(search="x")):
+        assert not answerable_by_rollups(filters)
+        with pytest.raises(ValueError, match="rows"):
+            read_rollups(folder, filters)
