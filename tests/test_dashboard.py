@@ -253,4 +253,4 @@ def test_opens_a_dataset_folder(monkeypatch, tmp_path, dask_scheduler):
     app = run_app(tmp_path / "ds", monkeypatch)
     assert not app.exception and not app.error
     assert kpi(app, "Articles") == f"{expected.loaded:,}"
-    assert kpi(app, "Files seen") == f"{expected.files_seen:,}"
+    assert kpi(run_app(tmp_path / "ds", monkeypatch, view="Data health"), "Files seen") == f"{expected.files_seen:,}"
