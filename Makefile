@@ -27,7 +27,8 @@ browser:
 # The README's screenshots, taken by the end-to-end browser test.
 screenshots: $(STAMP) browser
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py -k "every_view or clicking_a_term"
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_report.py -k every_chart_offline
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/present/test_report.py -k every_chart_offline
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_editor_journey.py -k "monthly_review and sample"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -143,7 +143,13 @@ def _ticks(page) -> list[str]:
     return [text for text in chart.locator(".xtick text").all_text_contents() if text.strip()]
 
 
-def test_the_monthly_review(open_page, workspace, tmp_path):
+def _shots(data: Path, tmp_path: Path) -> Path:
+    """Where to keep screenshots: the README's folder (`make screenshots`) for the sample data only."""
+    wanted = os.environ.get("SCREENSHOT_DIR")
+    return Path(wanted) if wanted and data.name == "sample_data" else tmp_path
+
+
+def test_the_monthly_review(open_page, workspace, data, tmp_path):
     sel = _last_month(workspace)
     page = open_page()
     _choose_last_month(page)
@@ -172,6 +178,7 @@ def test_the_monthly_review(open_page, workspace, tmp_path):
     _wait_for_text(page, vw.spike_texts(len(view.spikes))[0])
     for line in spikes:
         _wait_for_text(page, line)
+    page.screenshot(path=str(_shots(data, tmp_path) / "monthly-review.png"), full_page=True)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download meeting report").click()
     html = Path(download.value.path()).read_text(encoding="utf-8")
@@ -190,7 +197,7 @@ def test_the_monthly_review(open_page, workspace, tmp_path):
     assert page.locator(".js-plotly-plot .ytitle").first.text_content() == "Stories per period"
     _wait_for_text(page, f"{len(stories.counted[0]):,} stories in {len(sel.a):,} of ")
     assert "count=stories" in page.url
-    page.screenshot(path=str(tmp_path / "monthly-review-stories.png"))
+    page.screenshot(path=str(_shots(data, tmp_path) / "monthly-review-stories.png"), full_page=True)
     assert page.locator("[data-testid=stException]").count() == 0
 
 
