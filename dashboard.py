@@ -182,9 +182,10 @@ ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.
 
 def overview(p: Page) -> None:
     view = p.model("overview", lambda: vw.overview_view(p.sel, p.options, p.split, p.colors))
-    for column, card in zip(st.columns(len(view.kpis)), vw.kpi_cards(view.kpis, p.sel)):
+    cards, notes, events = p.model("overview-texts", lambda: (vw.kpi_cards(view.kpis, p.sel), vw.comparison_notes(p.sel), vw.events_in_period(p.sel)))
+    for column, card in zip(st.columns(len(cards)), cards):
         column.metric(*card)
-    for line in vw.comparison_notes(p.sel):
+    for line in notes:
         st.caption(line)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
@@ -198,7 +199,7 @@ def overview(p: Page) -> None:
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
-    if len(events := vw.events_in_period(p.sel)):
+    if len(events):
         st.subheader("Events in this period")
         table(events, column_config=ARTICLE_COLUMNS)
         p.download(events, "events")
