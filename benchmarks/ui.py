@@ -301,7 +301,8 @@ def _tree_rss(pid: int) -> int:
             if current == pid:
                 raise
             continue
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024
+        found = re.search(r"VmRSS:\s+(\d+)", status)  # an exited child not yet reaped has no VmRSS
+        total += int(found.group(1)) * 1024 if found else 0
         todo += [int(child) for child in children]
     return total
 
