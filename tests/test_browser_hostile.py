@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -12,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article, document_text
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _screenshot_dir
+from dashboard_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
+from test_browser import _screenshot_dir
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,24 +36,8 @@ def server(tmp_path_factory):
     (base / "markdown").mkdir()
     (base / "tags").mkdir()
     markdown, tags = hostile_folder(base / "markdown", LURE), hostile_folder(base / "tags", TAGS)
-    port = _free_port()
-    env = dict(os.environ, NEWS_ANALYTICS_DATA=str(tags), NEWS_ANALYTICS_DATA_ROOTS=str(markdown))
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port), "--server.headless", "true"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the dashboard server did not start within 60 s")
+    with running_dashboard(tags, NEWS_ANALYTICS_DATA_ROOTS=str(markdown)) as url:
         yield url, str(markdown)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.mark.parametrize(

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from conftest import REAL_CORPUS
+from dashboard_server import CHROMIUM, CHROMIUM_ARGS, running_dashboard
 
 from analytics.frames.workspace import open_workspace
 from analytics.measure import metrics as m
@@ -30,8 +27,6 @@ from analytics.present import report_insights as ri
 from analytics.present import views as vw
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 DATA = [pytest.param(ROOT / "sample_data", id="sample_data"), pytest.param(REAL_CORPUS, id="real-corpus")]
 LAST_MONTH = ct.DATE_PRESETS["last-month"]
 
@@ -40,12 +35,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
 ]
 playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=DATA)
@@ -57,24 +46,8 @@ def data(request) -> Path:
 
 @pytest.fixture(scope="module")
 def server(data):
-    port = _free_port()
-    env = dict(os.environ, NEWS_ANALYTICS_DATA=str(data))
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port), "--server.headless", "true"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the dashboard server did not start within 60 s")
+    with running_dashboard(data) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
