@@ -19,7 +19,9 @@ _LOAD = "import sys; from analytics import load_corpus; load_corpus(sys.argv[1],
 @pytest.fixture(scope="module")
 def many(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("many")
-    generate_corpus(folder, 6000, seed=3, body_paragraphs=(1, 1))
+    # Enough files that a load takes several seconds even on a quiet machine: the signal must
+    # arrive while it runs, not as it ends.
+    generate_corpus(folder, 15_000, seed=3, body_paragraphs=(1, 1))  # below the forked-stat threshold
     return folder
 
 
