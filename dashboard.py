@@ -287,10 +287,8 @@ def terms_view(p: Page) -> None:
 
 def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = False) -> None:
     """The articles using each clicked term: of the selection, or of the whole data (`everything`, for comparisons)."""
-    for points in clicked.values():
-        if term := tv.clicked_term(points):
-            rows = p.sel.ws.corpus.articles if everything else p.sel.a
-            drill_down(tm.articles_using(p.terms(), rows, term), p.sel.ws.corpus.topics, f"“{term}”")
+    for rows, what in tv.clicked_articles(p.sel, p.terms(), clicked, everything=everything):
+        drill_down(rows, p.sel.ws.corpus.topics, what)
 
 
 def data_health(p: Page) -> None:

@@ -84,3 +84,10 @@ def terms_figure(frame: pd.DataFrame, value: str, axis: str, title: str) -> go.F
 def clicked_term(points: list[dict]) -> str | None:
     """The term of the first clicked bar, if any."""
     return next((point["customdata"][0] for point in points if point.get("customdata")), None)
+
+
+def clicked_articles(sel: Selection, matrix: tm.TermMatrix, clicked: dict[str, list[dict]], *, everything: bool = False) -> list[tuple[pd.DataFrame, str]]:
+    """The articles using each clicked term, with a phrase naming it: of the selection, or of the whole data (`everything`, for comparisons)."""
+    rows = sel.ws.corpus.articles if everything else sel.a
+    terms = [term for points in clicked.values() if (term := clicked_term(points))]
+    return [(tm.articles_using(matrix, rows, term), f"“{term}”") for term in terms]
