@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +20,9 @@ from analytics.frames.live import LiveWorkspace
 from analytics.frames.workspace import open_uploads
 from analytics.measure import metrics as m
 from analytics.measure import terms as tm
+from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters
-from analytics.present import charts
+from analytics.measure.selection import UNITS, drawn_options, filtered_period
 from analytics.present import controls as ct
 from analytics.present import data_roots as dr
 from analytics.present import term_views as tv
@@ -29,19 +31,29 @@ from analytics.present.export import articles_table, csv_bytes, provenance_of
 from analytics.present.plain_text import plain
 from analytics.present.report import report_html, report_name
 from analytics.present.report_format import inert_labels, plural
+from analytics.present.sources import Loaded, OpenDataset, SelectionTooLarge
 from analytics.read.arrow_memory import choose_allocator
+from analytics.store.dataset import dataset_version, is_dataset
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
 ROWS_SHOWN = 1_000
 # Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
 PICK = {"filter_mode": "contains", "select_all": False}
+TOO_MANY_FOR_REPORT = "The report reads every article up to the end of these dates, more than fit in memory: narrow the outlets, topics or types."
+Opened = Loaded | OpenDataset
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def live(path: str) -> LiveWorkspace:
     """The one loaded workspace of `path` every session shares; its folder is re-checked in the background."""
     return LiveWorkspace(path)
+
+
+@st.cache_resource(show_spinner="Opening the dataset…", max_entries=2)
+def dataset(path: str, version: str) -> DatasetSource:
+    """The dataset at `path` as built at `version` (its manifest's digest), opened once for every session."""
+    return DatasetSource(path)
 
 
 load_uploads = st.cache_resource(show_spinner="Unpacking and reading the uploaded files…", max_entries=2)(open_uploads)
@@ -103,27 +115,32 @@ def _range(bar, label: str, span: tuple[float, float] | None, key: str) -> tuple
 
 
 class Page:
-    """One rerun's selection plus the view options, and the few widgets every view uses."""
+    """One rerun's open data, filters and view options, and the few widgets every view uses."""
 
-    def __init__(
-        self, sel: vw.Selection, options: m.MetricOptions, split: str | None, colors: dict[str, str], offer: ct.Choices | None = None,
-        terms: Callable[[], tm.TermMatrix] | None = None,
-    ) -> None:
-        self.sel, self.options, self.split, self.colors, self.offer = sel, options, split, colors, offer
-        self.terms = terms or (lambda: tm.term_matrix(sel.ws.corpus.articles))
+    def __init__(self, data: Opened, filters: Filters, view: ct.ViewChoices, options: m.MetricOptions, colors: dict[str, str], offer: ct.Choices | None = None) -> None:
+        self.data, self.filters, self.count_stories, self.split = data, filters, view.count_stories, view.split
+        self.options, self.colors, self.offer = options, colors, offer
+
+    @cached_property
+    def sel(self) -> vw.Selection:
+        """The filtered articles the views draw (read on first use: a dataset's Overview may need none)."""
+        return self.data.selection(self.filters, self.count_stories)
+
+    def terms(self, sel: vw.Selection | None = None) -> tm.TermMatrix:
+        corpus = (sel or self.sel).ws.corpus
+        return term_matrix((corpus.sources, corpus.version), corpus.articles)
 
     def model(self, name: str, build: Callable[[], object], *choices: object) -> object:
         """The model of view `name`, built once per data version, filters, options and the view's own `choices`."""
-        sel = self.sel
-        return shared(name, (sel.ws.corpus.version, sel.filters, sel.count_stories, self.options, self.split, *choices), build)
+        return shared(name, (self.data.version, self.filters, self.count_stories, self.options, self.split, *choices), build)
 
     def matches(self) -> int:
-        """How many articles the filters keep (filtered once per data version and filters)."""
-        return shared("matches", (self.sel.ws.corpus.version, self.sel.filters), lambda: len(self.sel.a))
+        """How many articles the filters keep (counted once per data version and filters)."""
+        return shared("matches", (self.data.version, self.filters, self.count_stories), lambda: self.data.matches(self.filters, self.count_stories))
 
     def download(self, frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
         """A spreadsheet-safe CSV of exactly the frame behind a chart (built on click if given as a function)."""
-        provenance = provenance_of(vw.download_name(name, self.sel), self.sel.ws.corpus, self.sel.filters)
+        provenance = provenance_of(vw.download_name(name, self.count_stories), self.data.corpus, self.filters, span=self.data.span)
         make = frame if callable(frame) else lambda: frame
         st.download_button(
             f"Download {name} (CSV)", lambda: csv_bytes(make(), provenance=provenance), provenance.file_name(),
@@ -147,8 +164,14 @@ class Page:
 
     def drill_period(self, frame: pd.DataFrame, points: list[dict], split: str | None) -> None:
         if points:
-            rows, what = vw.drill_rows(self.sel, frame, points[0], granularity=self.options.granularity, split=split)
-            drill_down(rows, self.sel.counted[1], what, (self.sel.unit_one, self.sel.unit))
+            sel = self.data.period_selection(self.filters, self.count_stories, points[0]["x"], self.options.granularity)
+            rows, what = vw.drill_rows(sel, frame, points[0], granularity=self.options.granularity, split=split)
+            drill_down(rows, sel.counted[1], what, (sel.unit_one, sel.unit))
+
+    def report(self, view: ct.ViewChoices) -> bytes:
+        """The meeting report of what the page shows (its spikes judged against every earlier period)."""
+        sel = self.data.selection(self.filters, self.count_stories, history=True)
+        return report_html(sel.ws.corpus, options=view.options, selection=sel, term_matrix=self.terms(sel)).encode("utf-8")
 
 
 def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -181,20 +204,25 @@ ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.
 
 
 def overview(p: Page) -> None:
-    view = p.model("overview", lambda: vw.overview_view(p.sel, p.options, p.split, p.colors))
-    cards, notes, events = p.model("overview-texts", lambda: (vw.kpi_cards(view.kpis, p.sel), vw.comparison_notes(p.sel), vw.events_in_period(p.sel)))
+    rolled = p.model("overview-rollups", lambda: p.data.overview(p.filters, p.count_stories, p.options, p.split, p.colors))
+    if rolled is None:  # from the articles: every earlier period read for the spikes
+        sel = p.data.selection(p.filters, p.count_stories, history=True)
+        view = p.model("overview", lambda: vw.overview_view(sel, p.options, p.split, p.colors))
+        cards, notes, events = p.model("overview-texts", lambda: (vw.kpi_cards(view.kpis, sel), vw.comparison_notes(sel), vw.events_in_period(sel)))
+    else:
+        view, cards, notes, events = rolled.view, rolled.cards, rolled.notes, rolled.events
     for column, card in zip(st.columns(len(cards)), cards):
         column.metric(*card)
     for line in notes:
         st.caption(line)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
-    if note := view.undated_note(p.sel):
+    if note := view.undated_note(p.count_stories):
         st.caption(note)
     heading, how = vw.spike_texts(len(view.spikes))
     st.subheader(heading)
     st.caption(how)
-    for line in vw.spike_lines(view.spikes, view.granularity, p.sel.unit):
+    for line in vw.spike_lines(view.spikes, view.granularity, UNITS[p.count_stories][1]):
         st.markdown(f"- {plain(line)}")
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
@@ -292,8 +320,8 @@ def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = F
 
 
 def data_health(p: Page) -> None:
-    corpus, notes = p.sel.ws.corpus, p.sel.ws.note_problems
-    for col, (label, value) in zip(st.columns(5), vw.health_counts(corpus)):
+    corpus, notes = p.data.corpus, p.data.note_problems
+    for col, (label, value) in zip(st.columns(5), vw.health_counts(corpus, p.data.articles)):
         col.metric(label, f"{value:,}")
     if not notes.empty:
         st.warning(f"{plural(len(notes), 'editor’s note')} in the annotations file could not be used:")
@@ -326,43 +354,45 @@ def main() -> None:
         uploads = st.sidebar.file_uploader("…or upload documents (.md, .txt, .zip)", type=["md", "markdown", "txt", "zip"], accept_multiple_files=True, key="uploads")
     if uploads:
         path = plural(len(uploads), "uploaded file")
-        ws = load_uploads(tuple((f.name, f.getvalue()) for f in uploads))
+        data = Loaded(load_uploads(tuple((f.name, f.getvalue()) for f in uploads)))
     elif refused := dr.refusal(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
         st.error(plain(refused))  # text from the URL: shown as text, never as Markdown
         return
     elif not Path(path).exists():
         st.error(plain(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."))
         return
+    elif is_dataset(path):
+        data = OpenDataset(dataset(path, dataset_version(path)))
     else:
         bar = st.empty()
-        ws = live(path).current(progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files"))
+        data = Loaded(live(path).current(progress=lambda done, total: bar.progress(done / total, text=f"Read {done:,} of {total:,} files")))
         bar.empty()
-    corpus = ws.corpus
-    if corpus.articles.empty:
+    if not data.articles:
         st.warning(plain(f"No articles were loaded from {path}. Below is what was found."))
-        data_health(Page(vw.Selection(ws, Filters()), m.MetricOptions(), None, {}))
+        data_health(Page(data, Filters(), ct.view_choices(None, None, 8, 0, "none"), m.MetricOptions(), {}))
         return
-    offer = shared("choices", (corpus.version,), lambda: ct.choices(corpus))
+    offer = shared("choices", (data.version,), data.choices)
     filters, view, notices = sidebar(offer)
-    sel = vw.Selection(ws, filters, view.count_stories)  # filters on first use
-    options, finer = sel.drawn_options(view.options)
-    colors = shared("colors", (corpus.version,), lambda: charts.corpus_colors(corpus.articles, corpus.topics))
-    p = Page(sel, options, view.split, colors, offer, lambda: term_matrix((path, corpus.version), corpus.articles))
+    options, finer = drawn_options(filtered_period(filters, data.span), view.options)
+    p = Page(data, filters, view, options, shared("colors", (data.version,), data.colors), offer)
+    fits = shared("report-fits", (data.version, filters), lambda: data.report_fits(filters))
     st.sidebar.download_button(
-        "Download meeting report",
-        lambda: report_html(corpus, options=view.options, selection=sel, term_matrix=p.terms()).encode("utf-8"),
-        report_name(corpus, filters), "text/html", key="dl_report", on_click="ignore", type="primary",
+        "Download meeting report", lambda: p.report(view), report_name(data.corpus, filters, data.span), "text/html",
+        key="dl_report", on_click="ignore", type="primary", disabled=not fits, help=None if fits else TOO_MANY_FOR_REPORT,
     )
     for notice in notices:
         st.warning(plain(notice), icon=":material/link:")  # names values from the link: shown as text
-    st.caption(plain(shared("caption", (corpus.version, filters, view.count_stories, path), lambda: vw.header_caption(sel, path))))
+    st.caption(plain(shared("caption", (data.version, filters, view.count_stories, path), lambda: data.caption(filters, view.count_stories, path))))
     if finer:
         st.caption(finer)
     render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
-    if render is not data_health and not p.matches():
-        st.info(vw.NO_MATCH)
-    else:
-        render(p)
+    try:
+        if render is not data_health and not p.matches():
+            st.info(vw.NO_MATCH)
+        else:
+            render(p)
+    except SelectionTooLarge as too_large:
+        st.warning(f"This view needs the articles themselves, and {too_large}.", icon=":material/filter_alt:")
 
 
 main()

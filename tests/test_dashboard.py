@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from conftest import article, document_text, mixed_corpus
 from streamlit.testing.v1 import AppTest
 
@@ -254,3 +255,57 @@ def test_opens_a_dataset_folder(monkeypatch, tmp_path, dask_scheduler):
     assert not app.exception and not app.error
     assert kpi(app, "Articles") == f"{expected.loaded:,}"
     assert kpi(run_app(tmp_path / "ds", monkeypatch, view="Data health"), "Files seen") == f"{expected.files_seen:,}"
+
+
+@pytest.fixture(scope="module")
+def sample_dataset(tmp_path_factory, dask_scheduler):
+    folder = tmp_path_factory.mktemp("sample-dataset") / "ds"
+    build_dataset(SAMPLE, out=folder, scheduler=dask_scheduler)
+    return folder
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_of_a_dataset_shows_what_the_folder_shows(monkeypatch, sample_dataset, view):
+    params = {"view": view, "when": "Last complete month"}
+    folder, dataset = run_app(SAMPLE, monkeypatch, **params), run_app(sample_dataset, monkeypatch, **params)
+    assert not dataset.exception and not dataset.error
+    assert [w.value for w in dataset.warning] == [w.value for w in folder.warning]  # e.g. the notes file's bad row
+    assert [(m.label, m.value, m.delta) for m in dataset.metric] == [(m.label, m.value, m.delta) for m in folder.metric]
+    assert [c.value for c in dataset.caption][1:] == [c.value for c in folder.caption][1:]  # the first names the folder
+    assert chart_titles(dataset) == chart_titles(folder)
+
+
+def test_a_dataset_overview_reads_only_the_spiking_periods_and_the_events(monkeypatch, sample_dataset):
+    from analytics.measure import dataset_rows
+
+    asked, select = [], dataset_rows.select
+
+    def spy(folder, filters, **kwargs):
+        asked.append(filters)
+        return select(folder, filters, **kwargs)
+
+    monkeypatch.setattr(dataset_rows, "select", spy)
+    app = run_app(sample_dataset, monkeypatch, period="week", split="provider")
+    assert not app.exception and kpi(app, "Articles") != "0"
+    spiking = [f for f in asked if f.types != ("conference",)]
+    assert spiking and all(f.start and f.end and (f.end - f.start).days < 7 for f in spiking)  # one week's rows each
+    assert len(asked) - len(spiking) == 1  # and the events, listed on their own
+
+
+def test_a_view_needing_more_rows_than_fit_asks_for_narrower_filters(monkeypatch, sample_dataset):
+    from analytics.measure import dataset_source
+
+    monkeypatch.setattr(dataset_source, "WINDOW_ROWS", 100)
+    st.cache_resource.clear()  # what earlier runs in this process found fitting
+    overview = run_app(sample_dataset, monkeypatch)  # from the rollups: shown whatever the size
+    assert not overview.exception and not overview.warning and chart_titles(overview)
+    assert overview.sidebar.get("download_button")[0].proto.disabled  # the report reads every article
+    articles = run_app(sample_dataset, monkeypatch, view="Articles")
+    assert not articles.exception
+    shown = len(load_corpus(SAMPLE).articles)  # the window holds the events too, to list them
+    assert [w.value for w in articles.warning] == [
+        f"This view needs the articles themselves, and these filters select {shown:,} articles, "
+        "more than the 100 a view can hold; narrow the dates, outlets or topics."
+    ]
+    narrow = run_app(sample_dataset, monkeypatch, view="Articles", when="Last complete week")
+    assert not narrow.exception and not narrow.warning and narrow.dataframe

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,9 @@ class Workspace:
     story_map: pd.DataFrame
     notes: pd.DataFrame
     note_problems: pd.DataFrame
+    # The whole data's first and last publication dates when `corpus` holds only part of it (a
+    # dataset's rows for some dates); None when the corpus is the whole data.
+    span: tuple[date | None, date | None] | None = None
 
 
 def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool = True) -> Workspace:

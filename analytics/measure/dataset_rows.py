@@ -62,7 +62,7 @@ def select(
     """
     reader = _Reader(folder)
     where, params = _where(filters)
-    count = reader.sql(f"SELECT count(*) FROM {reader.articles} WHERE {where}", params).fetchone()[0]
+    count = _count(reader, filters)
     if count > max_rows:
         raise SelectionTooLarge(count, max_rows)
     wanted = [name for name in s.ARTICLE_COLUMNS if columns is None or name in columns or name in (s.DOC_ID, s.ARTICLE_KEY)]
@@ -75,6 +75,16 @@ def select(
         else s.empty_frame(s.RELATED_DTYPES)
     )
     return Selection(articles, topics, rows)
+
+
+def count_articles(folder: str | os.PathLike[str], filters: Filters = Filters()) -> int:
+    """How many articles of the dataset pass `filters` (what `select` would read)."""
+    return _count(_Reader(folder), filters)
+
+
+def _count(reader: _Reader, filters: Filters) -> int:
+    where, params = _where(filters)
+    return int(reader.sql(f"SELECT count(*) FROM {reader.articles} WHERE {where}", params).fetchone()[0])
 
 
 def outlets(folder: str | os.PathLike[str]) -> pd.DataFrame:
@@ -94,6 +104,16 @@ def document_types(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """Every document type of the dataset, one row each: `type` (what events are told apart by)."""
     reader = _Reader(folder)
     return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.table('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
+
+
+def score_spans(folder: str | os.PathLike[str]) -> dict[str, tuple[float, float] | None]:
+    """Each score's lowest and highest value in the dataset (None when it has no range: none, or one value)."""
+    reader = _Reader(folder)
+    found = {}
+    for score in (s.QUALITY, s.HEAT):
+        low, high = reader.sql(f"SELECT min({score}), max({score}) FROM {reader.table('articles')}").fetchone()
+        found[score] = None if low is None or low == high else (float(low), float(high))
+    return found
 
 
 def date_span(folder: str | os.PathLike[str]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -237,20 +257,37 @@ def read_rollups(folder: str | os.PathLike[str], filters: Filters = Filters()) -
 
     Raises ValueError for filters the rollups cannot answer (see `answerable_by_rollups`).
     """
-    if not answerable_by_rollups(filters):
-        raise ValueError("topic, score and text filters need the articles' rows, not the rollups")
-    where, params = _where(filters, rollup_columns.DAY)  # a day is within the dates exactly when its articles are
-    connection = duckdb.connect()
-    connection.execute("SET TimeZone = 'UTC'")
-    frames = {}
-    for name in ("articles", "topics", "scores"):
-        files = Path(folder, ds.ROLLUPS, name)
-        if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
-            pattern = _quoted(str(files / f"{ds.MONTH}=*" / "*.parquet"))
-            query = f"SELECT * EXCLUDE ({ds.MONTH}) FROM read_parquet('{pattern}', hive_partitioning = true) WHERE {where}"
-            table = connection.execute(query, params).arrow()
+    return Rollups(folder).select(filters)
+
+
+class Rollups:
+    """A dataset's rollups as DuckDB relations, selected by filters; `in_memory` loads them once for many selections.
+
+    Read from the files, a selection reads only the months its dates allow; held in memory (a
+    long-running program asking again at every filter change), each selection is a scan of the
+    loaded tables. Safe to use from several threads: each selection has its own cursor.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str], *, in_memory: bool = False) -> None:
+        self.connection = duckdb.connect()
+        self.connection.execute("SET TimeZone = 'UTC'")
+        self.names = []
+        for name in ("articles", "topics", "scores"):
+            files = Path(folder, ds.ROLLUPS, name)
+            if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
+                scan = f"SELECT * FROM read_parquet('{_quoted(str(files / f'{ds.MONTH}=*' / '*.parquet'))}', hive_partitioning = true)"
+                self.connection.execute(f"CREATE {'TABLE' if in_memory else 'VIEW'} rollup_{name} AS {scan}")
+                self.names.append(name)
+
+    def select(self, filters: Filters = Filters()) -> RollupRows:
+        """The rollup rows of the days and groups the filters keep (ValueError for filters they cannot answer)."""
+        if not answerable_by_rollups(filters):
+            raise ValueError("topic, score and text filters need the articles' rows, not the rollups")
+        where, params = _where(filters, rollup_columns.DAY)  # a day is within the dates exactly when its articles are
+        cursor = self.connection.cursor()
+        frames = {name: pd.DataFrame() for name in ("articles", "topics", "scores")}
+        for name in self.names:
+            table = cursor.execute(f"SELECT * EXCLUDE ({ds.MONTH}) FROM rollup_{name} WHERE {where}", params).arrow()
             table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
             frames[name] = table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
-        else:
-            frames[name] = pd.DataFrame()
-    return RollupRows(**frames)
+        return RollupRows(**frames)

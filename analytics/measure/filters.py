@@ -175,11 +175,15 @@ def _matches(articles: pd.DataFrame, text: str) -> pd.Series:
     return in_title | in_excerpt
 
 
-def selected_period(filters: Filters, articles: pd.DataFrame) -> tuple[date | None, date | None]:
-    """The period the filters select: their own dates, else the first and last publication dates."""
-    dates = articles[s.PUBLISHED_AT].dropna()
-    first, last = (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
-    return filters.start or first, filters.end or last
+def selected_period(
+    filters: Filters, articles: pd.DataFrame, span: tuple[date | None, date | None] | None = None
+) -> tuple[date | None, date | None]:
+    """The period the filters select: their own dates, else the first and last publication dates (`span`, when the
+    articles are not all of the data)."""
+    if span is None:
+        dates = articles[s.PUBLISHED_AT].dropna()
+        span = (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
+    return filters.start or span[0], filters.end or span[1]
 
 
 def resolve_providers(articles: pd.DataFrame, wanted: Sequence[str]) -> tuple[str, ...]:

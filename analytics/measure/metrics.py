@@ -422,10 +422,15 @@ def group_rows(
     positions, values = _split_values(articles, topics, split)
     if top_n is not None:
         return positions, top_labels(values, top_n)
+    return positions, named_groups(values, top_groups)
+
+
+def named_groups(values: pd.Series, top_groups: Collection[str] | None = None) -> pd.Categorical:
+    """Values as chart groups: "(none)" for a missing value and, given `top_groups`, Other for every name not among them."""
     names = values.astype(str).where(values.notna(), NONE)
     if top_groups is not None:
         names = names.where(names.isin(list(top_groups)), OTHER)
-    return positions, pd.Categorical(names)
+    return pd.Categorical(names)
 
 
 def _split_values(articles: pd.DataFrame, topics: pd.DataFrame | None, split: str | None) -> tuple[np.ndarray, pd.Series]:

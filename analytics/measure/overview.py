@@ -6,6 +6,8 @@ and computes with the metrics' own steps, counting each rollup row as its number
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,10 @@ from analytics.measure.dataset_rows import RollupRows
 _SPLIT_COLUMNS = {None: None, "provider": s.PROVIDER_NAME, "category": s.CATEGORY, "topic": s.TOPIC}
 
 
-def volume(rows: RollupRows, *, granularity: str = "week", split: str | None = None, top_n: int = 8, rolling: int | None = None) -> pd.DataFrame:
+def volume(
+    rows: RollupRows, *, granularity: str = "week", split: str | None = None, top_n: int = 8, rolling: int | None = None,
+    top_groups: Collection[str] | None = None,
+) -> pd.DataFrame:
     """What `metrics.volume` gives for the selected articles (`split`: None, "provider", "category" or "topic")."""
     if split not in _SPLIT_COLUMNS:
         raise ValueError(f"unknown split {split!r}; choose one of {tuple(_SPLIT_COLUMNS)}")
@@ -28,7 +33,8 @@ def volume(rows: RollupRows, *, granularity: str = "week", split: str | None = N
     column = _SPLIT_COLUMNS[split]
     values = dated[column] if column else pd.Series(pd.Categorical([m.ALL_ARTICLES] * len(dated)))
     weights = dated[weight].to_numpy(dtype="float64")
-    labels = m.top_labels(values.reset_index(drop=True), top_n, weights)
+    values = values.reset_index(drop=True)
+    labels = m.top_labels(values, top_n, weights) if top_groups is None else m.named_groups(values, top_groups)
     return m.period_counts(m.periods(dated[r.DAY], granularity).reset_index(drop=True), labels, granularity=granularity, rolling=rolling, weights=weights)
 
 

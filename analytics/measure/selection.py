@@ -24,6 +24,8 @@ from analytics.measure.filters import Filters, filter_articles, topics_of
 from analytics.measure.metrics import MetricOptions
 
 PREVIOUS = "previous"
+# What is counted, one and many, when counting stories (True) or articles (False).
+UNITS = {False: ("article", "articles"), True: ("story", "stories")}
 YEAR_BEFORE = "year before"
 
 # How each comparison is named, by the kind of the selected period.
@@ -32,6 +34,30 @@ _PREVIOUS_NAMES = {
     pr.MONTH_SO_FAR: "same days of the previous month", pr.DAYS: "same number of days before",
 }
 _YEAR_NAMES = {pr.WEEK: "same week last year", pr.MONTH: "same month last year", pr.QUARTER: "same quarter last year"}
+
+
+def filtered_period(filters: Filters, span: tuple[date | None, date | None]) -> pr.Period | None:
+    """The filters' dates as a calendar period, the data's `span` standing in for a missing start or end."""
+    start, end = filters.start or span[0], filters.end or span[1]
+    return None if start is None or end is None else pr.period_of(start, end)
+
+
+def comparison_periods(period: pr.Period | None) -> list[tuple[str, str, pr.Period]]:
+    """What a period is compared with, as (key, name, period): the previous one of its kind and the same one a year before."""
+    if period is None:
+        return []
+    found = []
+    for key, shift, names in ((PREVIOUS, pr.previous, _PREVIOUS_NAMES), (YEAR_BEFORE, pr.year_before, _YEAR_NAMES)):
+        other = shift(period)
+        if other is not None:
+            found.append((key, names.get(period.kind, "same dates last year"), other))
+    return found
+
+
+def drawn_options(period: pr.Period | None, options: MetricOptions) -> tuple[MetricOptions, str | None]:
+    """The options charts of `period` are drawn with (a finer granularity when it is one period), and a note when finer."""
+    granularity, note = pr.fitting_granularity(period, options.granularity)
+    return replace(options, granularity=granularity), note
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,8 +76,13 @@ class Baseline:
 
     def phrase(self) -> str:
         """The comparison for a reader, e.g. "previous month, Nov 2019 (1 Nov 2019 – 30 Nov 2019)"."""
-        label, dates = self.period.label(), self.period.dates()
-        return f"{self.name}, {label}" + (f" ({dates})" if label != dates else "")
+        return comparison_phrase(self.name, self.period)
+
+
+def comparison_phrase(name: str, period: pr.Period) -> str:
+    """A comparison period for a reader: its `name`, label and, when the label does not say them, its dates."""
+    label, dates = period.label(), period.dates()
+    return f"{name}, {label}" + (f" ({dates})" if label != dates else "")
 
 
 @dataclass(frozen=True)
@@ -74,11 +105,11 @@ class Selection:
 
     @property
     def unit(self) -> str:
-        return "stories" if self.count_stories else "articles"
+        return UNITS[self.count_stories][1]
 
     @property
     def unit_one(self) -> str:
-        return "story" if self.count_stories else "article"
+        return UNITS[self.count_stories][0]
 
     @cached_property
     def counted(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -88,28 +119,23 @@ class Selection:
     @cached_property
     def span(self) -> tuple[date | None, date | None]:
         """The first and last publication dates in the whole data (None, None when nothing is dated)."""
+        if self.ws.span is not None:  # the workspace holds part of a dataset: the dataset's dates
+            return self.ws.span
         dates = self.ws.corpus.articles[s.PUBLISHED_AT].dropna()
         return (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
 
     @cached_property
     def period(self) -> pr.Period | None:
         """The selected dates as a calendar period: the filters' dates, else the data's span."""
-        first, last = self.span
-        start, end = self.filters.start or first, self.filters.end or last
-        return None if start is None or end is None else pr.period_of(start, end)
+        return filtered_period(self.filters, self.span)
 
     @cached_property
     def baselines(self) -> list[Baseline]:
         """The previous calendar period of the same kind and the same period last year, each filtered once."""
-        if self.period is None:
-            return []
-        found = []
-        for key, shift, names in ((PREVIOUS, pr.previous, _PREVIOUS_NAMES), (YEAR_BEFORE, pr.year_before, _YEAR_NAMES)):
-            other = shift(self.period)
-            if other is not None:
-                name = names.get(self.period.kind, "same dates last year")
-                found.append(Baseline(key, name, other, *self._counted(*self.narrow(replace(self.filters, start=other.start, end=other.end)))))
-        return found
+        return [
+            Baseline(key, name, other, *self._counted(*self.narrow(replace(self.filters, start=other.start, end=other.end))))
+            for key, name, other in comparison_periods(self.period)
+        ]
 
     def baseline(self, key: str = PREVIOUS) -> Baseline | None:
         """One of the comparison periods by key (None when it falls off the calendar)."""
@@ -152,8 +178,7 @@ class Selection:
 
     def drawn_options(self, options: MetricOptions) -> tuple[MetricOptions, str | None]:
         """The options charts are drawn with (a finer granularity when the dates hold one period), and a note when finer."""
-        granularity, note = pr.fitting_granularity(self.period, options.granularity)
-        return replace(options, granularity=granularity), note
+        return drawn_options(self.period, options)
 
     def narrow(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The articles and topic rows another set of filters keeps."""

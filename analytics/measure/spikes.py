@@ -112,6 +112,11 @@ def spikes_between(
     """
     groups = None if split is None else top_groups
     volume = m.volume(history, history_topics, granularity=granularity, split=split, top_n=top_n, top_groups=groups)
+    return spikes_within(volume, start=start, end=end, options=options)
+
+
+def spikes_within(volume: pd.DataFrame, *, start: date | None, end: date | None, options: SpikeOptions = SpikeOptions()) -> pd.DataFrame:
+    """The spikes of a history's `volume` whose period starts within [start, end] (Other never reported)."""
     found = spikes(volume, options=options)
     keep = found[m.GROUP] != m.OTHER
     if start is not None:

@@ -178,9 +178,14 @@ def terms_table(corpus: Corpus, filters: Filters, against: str | None = None, op
     return tm.distinctive_terms(matrix, articles, reference, options)
 
 
-def provenance_of(view: str, corpus: Corpus, filters: Filters, *, generated_at: datetime | None = None) -> Provenance:
-    """The provenance of a view of a corpus: its sources, the filters and the selected period."""
-    start, end = selected_period(filters, corpus.articles)
+def provenance_of(
+    view: str, corpus: Corpus, filters: Filters, *, generated_at: datetime | None = None, span: tuple[date | None, date | None] | None = None
+) -> Provenance:
+    """The provenance of a view of a corpus: its sources, the filters and the selected period.
+
+    `span` is the data's first and last dates when `corpus` does not hold every article (a dataset).
+    """
+    start, end = selected_period(filters, corpus.articles, span)
     stamp = generated_at or datetime.now(timezone.utc)
     return Provenance(view=view, sources=corpus.sources, filters=filters, start=start, end=end, generated_at=stamp)
 

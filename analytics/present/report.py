@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -125,9 +125,9 @@ def report_html(
     return _ENV.get_template("report.html").render(context)
 
 
-def report_name(corpus: Corpus, filters: Filters) -> str:
-    """A file name for the report carrying its period, e.g. `report_2026-01-01_2026-03-31.html`."""
-    return file_name("report", *selected_period(filters, corpus.articles), "html")
+def report_name(corpus: Corpus, filters: Filters, span: tuple[date | None, date | None] | None = None) -> str:
+    """A file name for the report carrying its period, e.g. `report_2026-01-01_2026-03-31.html` (`span`: as `provenance_of`)."""
+    return file_name("report", *selected_period(filters, corpus.articles, span), "html")
 
 
 def _year_before(sel: Selection) -> str | None:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from analytics.measure import compare
 from analytics.measure import terms as tm
 from analytics.present.charts import LAYOUT
-from analytics.present.views import Selection, data_span
+from analytics.present.views import Selection
 
 TERMS_NOTE = (
     "Words and two-word phrases of titles and excerpts, stop words, news boilerplate and outlet names left out. "
@@ -60,7 +60,7 @@ def compare_terms_panels(
     sel: Selection, pair: compare.Comparison, matrix: tm.TermMatrix, options: tm.TermOptions = tm.TermOptions()
 ) -> dict[str, tuple[pd.DataFrame, go.Figure]]:
     """The terms A uses more than B, and those B uses more than A, keyed by download name."""
-    a, b = compare.sides(sel.ws.corpus.articles, sel.ws.corpus.topics, pair, data_span(sel.ws.corpus))
+    a, b = compare.sides(sel.ws.corpus.articles, sel.ws.corpus.topics, pair, sel.span)
     panels = {}
     for name, (this, other) in {"compare-terms-a": (a, b), "compare-terms-b": (b, a)}.items():
         frame = tm.distinctive_terms(matrix, this.articles, other.articles, options)

@@ -20,7 +20,8 @@ from analytics.measure import concentration as cc
 from analytics.measure import metrics as m
 from analytics.measure import movers as mv
 from analytics.measure.filters import outlet_names, topics_of
-from analytics.measure.selection import Selection
+from analytics.measure.periods import Period
+from analytics.measure.selection import UNITS, Selection
 from analytics.present import charts
 from analytics.present import insight_charts as ic
 from analytics.present.report_format import label_periods, period_start_text, plural
@@ -77,35 +78,45 @@ def kpi_cards(kpis: pd.DataFrame, sel: Selection | None = None) -> list[tuple[st
     The change is against the previous calendar period, named in the text ("+12% vs Nov 2019");
     none when that period has no articles (`comparison_notes` says so).
     """
-    unit = sel.unit.capitalize() if sel else m.ARTICLES.capitalize()
     before = sel.baseline() if sel else None
-    against = f"vs {before.period.label()}" if before else "vs previous period"
+    return card_texts(kpis, sel.unit if sel else m.ARTICLES, before.period if before else None)
+
+
+def card_texts(kpis: pd.DataFrame, unit: str, before: Period | None) -> list[tuple[str, str, str | None]]:
+    """The `kpi_cards` of headline numbers counting `unit`, their change against the period `before`."""
+    against = f"vs {before.label()}" if before else "vs previous period"
     return [
-        (unit if row.metric == "Articles" else row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", None if pd.isna(row.change) else f"{row.change:+.0%} {against}")
+        (unit.capitalize() if row.metric == "Articles" else row.metric, "–" if pd.isna(row.value) else f"{row.value:,.0f}", None if pd.isna(row.change) else f"{row.change:+.0%} {against}")
         for row in kpis.itertuples()
     ]
 
 
 def comparison_notes(sel: Selection) -> list[str]:
     """One line per comparison period: its name and exact dates, and its count with the change, or that it has none."""
-    a, _ = sel.counted
+    return comparison_lines(len(sel.counted[0]), [(b.phrase(), len(b.articles)) for b in sel.baselines], sel.unit_one, sel.unit)
+
+
+def comparison_lines(now: int, compared: list[tuple[str, int]], unit_one: str, unit: str) -> list[str]:
+    """The `comparison_notes` of `now` counted items against each (phrase naming a period, count then)."""
     lines = []
-    for baseline in sel.baselines:
-        if baseline.empty:
-            lines.append(f"Compared with the {baseline.phrase()}: no {sel.unit} in that period, so no change figures.")
-            continue
-        then = len(baseline.articles)
-        change = (len(a) - then) / then
-        lines.append(f"Compared with the {baseline.phrase()}: {plural(then, sel.unit_one, sel.unit)} then, {len(a):,} now ({change:+.0%}).")
+    for phrase, then in compared:
+        if not then:
+            lines.append(f"Compared with the {phrase}: no {unit} in that period, so no change figures.")
+        else:
+            lines.append(f"Compared with the {phrase}: {plural(then, unit_one, unit)} then, {now:,} now ({(now - then) / then:+.0%}).")
     return lines
 
 
 def header_caption(sel: Selection, source: str) -> str:
     """How many articles the filters keep, from where, and which filters are on."""
     corpus = sel.ws.corpus
-    active = sel.filters.describe(outlet_names(corpus.articles))
-    counted = f"{plural(len(sel.counted[0]), 'story', 'stories')} in " if sel.count_stories else ""
-    return f"{counted}{len(sel.a):,} of {corpus.loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
+    return caption_text(len(sel.a), corpus.loaded, source, sel.filters.describe(outlet_names(corpus.articles)), len(sel.counted[0]) if sel.count_stories else None)
+
+
+def caption_text(matched: int, loaded: int, source: str, active: list[str], stories: int | None = None) -> str:
+    """The `header_caption` of `matched` articles (in `stories`, when counted) of `loaded`, with the active filters."""
+    counted = f"{plural(stories, 'story', 'stories')} in " if stories is not None else ""
+    return f"{counted}{matched:,} of {loaded:,} articles from {source}" + (" · " + "; ".join(active) if active else "")
 
 
 def spike_texts(periods: int) -> tuple[str, str]:
@@ -122,9 +133,9 @@ def spike_texts(periods: int) -> tuple[str, str]:
 COUNTED_DOWNLOADS = frozenset({"volume", "outlet-share", "outlets-by-period", "topic-mix", "topics-over-time"})
 
 
-def download_name(name: str, sel: Selection) -> str:
+def download_name(name: str, count_stories: bool) -> str:
     """A download's name, saying "stories" when its numbers count stories (e.g. `volume-stories`)."""
-    return f"{name}-stories" if sel.count_stories and name in COUNTED_DOWNLOADS else name
+    return f"{name}-stories" if count_stories and name in COUNTED_DOWNLOADS else name
 
 
 def spike_lines(found: pd.DataFrame, granularity: str, unit: str) -> list[str]:
@@ -152,9 +163,9 @@ def articles_caption(total: int, shown: int) -> str:
     return f"Showing {more}{total:,} articles, hottest first (then by quality). The download has them all."
 
 
-def health_counts(corpus: Corpus) -> list[tuple[str, int]]:
-    """What happened to the files, as (label, count)."""
-    return [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]
+def health_counts(corpus: Corpus, loaded: int | None = None) -> list[tuple[str, int]]:
+    """What happened to the files, as (label, count); `loaded` when the corpus does not hold the articles (a dataset's)."""
+    return [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded if loaded is None else loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]
 
 
 def rows_of_points(sel: Selection, points: list[dict]) -> pd.DataFrame:
@@ -179,11 +190,11 @@ class Overview:
     granularity: str = "month"  # the granularity drawn (finer than asked for a single period)
     finer_note: str | None = None
 
-    def undated_note(self, sel: Selection) -> str | None:
+    def undated_note(self, count_stories: bool = False) -> str | None:
         """Why the chart may count fewer than the selection holds, if it does."""
         if not self.undated:
             return None
-        return f"{plural(self.undated, sel.unit_one, sel.unit)} without a publication date left out of this chart."
+        return f"{plural(self.undated, *UNITS[count_stories])} without a publication date left out of this chart."
 
 
 def overview_view(sel: Selection, o: m.MetricOptions, split: str | None, colors: dict[str, str]) -> Overview:
@@ -343,12 +354,12 @@ def comparison_for(sel: Selection, mode: str, outlets: list[str]) -> compare.Com
     """The two filter sets a comparison mode means (None when no outlet is chosen)."""
     if mode == OUTLETS_VS_REST:
         return compare.outlets_vs_rest(sel.ws.corpus.articles, sel.filters, outlets) if outlets else None
-    return compare.period_vs_previous(sel.filters, *data_span(sel.ws.corpus))
+    return compare.period_vs_previous(sel.filters, *sel.span)
 
 
 def compare_view(sel: Selection, pair: compare.Comparison, o: m.MetricOptions) -> dict[str, tuple[pd.DataFrame, go.Figure | None]]:
     """A against B for volume, topic mix and quality vs heat, with the differences, keyed by download name."""
-    a, b = compare.sides(sel.ws.corpus.articles, sel.ws.corpus.topics, pair, data_span(sel.ws.corpus))
+    a, b = compare.sides(sel.ws.corpus.articles, sel.ws.corpus.topics, pair, sel.span)
     labels = (a.label, b.label)
     volume = compare.compare_volume(a, b, granularity=o.granularity)
     mix = compare.compare_topics(a, b, top_n=o.top_n)

@@ -1,0 +1,136 @@
+"""A dataset opened for the dashboard shows what the loaded folder shows: choices, header, Overview, every view's rows."""
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analytics.frames.dataset import build_dataset
+from analytics.frames.workspace import open_workspace
+from analytics.measure import metrics as m
+from analytics.measure.dataset_rows import SelectionTooLarge
+from analytics.measure.dataset_source import DatasetSource
+from analytics.measure.filters import Filters, without_events
+from analytics.measure.selection import Selection
+from analytics.present import controls as ct
+from analytics.present import dataset_views as dv
+from analytics.present import views as vw
+from analytics.present.sources import Loaded, OpenDataset
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+TODAY = date(2026, 12, 5)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, dask_scheduler):
+    """The sample data loaded in memory, and as a dataset built from it."""
+    folder = tmp_path_factory.mktemp("dataset-views") / "ds"
+    build_dataset(SAMPLE, out=folder, scheduler=dask_scheduler)
+    return Loaded(open_workspace(SAMPLE, cache=False)), OpenDataset(DatasetSource(folder))
+
+
+def filter_cases(loaded: Loaded) -> list[Filters]:
+    """Filters an editor uses: everything, a month, a quarter with two outlets, a category, events counted."""
+    plain = without_events(Filters(), loaded.ws.corpus.articles)
+    busiest = loaded.ws.corpus.articles[m.s.PROVIDER_DOMAIN].value_counts().index[:2].tolist()
+    return [
+        plain,
+        replace(plain, start=date(2025, 10, 1), end=date(2025, 10, 31)),
+        replace(plain, start=date(2025, 4, 1), end=date(2025, 6, 30), providers=tuple(busiest)),
+        replace(plain, categories=("news",), published=True),
+        Filters(start=date(2026, 5, 1), end=date(2026, 5, 31)),  # events counted as articles
+    ]
+
+
+def test_the_sidebar_offers_the_same_choices(both):
+    loaded, opened = both
+    expected, found = ct.choices(loaded.ws.corpus, TODAY), dv.choices(opened.src, TODAY)
+    assert found == expected
+    assert found.events  # the sample data has an event, left out by default
+
+
+def test_the_header_and_the_counts_agree(both):
+    loaded, opened = both
+    for filters in filter_cases(loaded):
+        assert opened.matches(filters, False) == loaded.matches(filters, False)
+        assert opened.caption(filters, False, "here") == loaded.caption(filters, False, "here")
+    assert opened.span == loaded.span and opened.articles == loaded.articles
+
+
+@pytest.mark.parametrize("split", [None, "provider", "topic"])
+@pytest.mark.parametrize("granularity", ["week", "month"])
+def test_the_overview_from_rollups_is_the_overview_of_the_rows(both, split, granularity):
+    loaded, opened = both
+    colors = loaded.colors()
+    options = m.MetricOptions(top_n=4, granularity=granularity, rolling=2)
+    for filters in filter_cases(loaded):
+        sel = Selection(loaded.ws, filters)
+        drawn, _ = sel.drawn_options(options)
+        expected = vw.overview_view(sel, drawn, split, colors)
+        rolled = opened.overview(filters, False, drawn, split, colors)
+        assert rolled is not None
+        assert_frame_equal(rolled.view.kpis, expected.kpis)
+        assert_frame_equal(rolled.view.volume, expected.volume)
+        assert_frame_equal(rolled.view.spikes, expected.spikes)
+        assert rolled.view.undated == expected.undated and rolled.view.granularity == expected.granularity
+        assert rolled.cards == vw.kpi_cards(expected.kpis, sel)
+        assert rolled.notes == vw.comparison_notes(sel)
+        assert_frame_equal(rolled.events.reset_index(drop=True), vw.events_in_period(sel).reset_index(drop=True), check_index_type=False)
+        if len(expected.spike_stories):  # stories grouped within each spiking period's rows: the same spikes listed
+            pairs = [m.PERIOD, m.GROUP]
+            assert_frame_equal(rolled.view.spike_stories[pairs].drop_duplicates(ignore_index=True), expected.spike_stories[pairs].drop_duplicates(ignore_index=True))
+
+
+def test_the_overview_of_spikes_is_not_empty_somewhere(both):
+    """The equality above is not vacuous: some case has spikes, events and comparisons with counts."""
+    loaded, opened = both
+    options = m.MetricOptions(granularity="week")
+    found = [opened.overview(f, False, options, None, {}) for f in filter_cases(loaded)]
+    assert any(len(o.view.spikes) for o in found) and any(len(o.events) for o in found)
+    assert any("then," in line for o in found for line in o.notes)
+
+
+def test_counting_stories_or_filtering_by_topic_needs_the_rows(both):
+    loaded, opened = both
+    assert opened.overview(Filters(), True, m.MetricOptions(), None, {}) is None
+    assert opened.overview(Filters(topics=("AI",)), False, m.MetricOptions(), None, {}) is None
+
+
+def test_a_window_gives_each_view_the_rows_of_the_whole_data(both):
+    loaded, opened = both
+    colors = loaded.colors()
+    options = m.MetricOptions(top_n=5, granularity="week")
+    for filters in filter_cases(loaded) + [replace(filter_cases(loaded)[1], topics=("AI",), search="model")]:
+        here, there = loaded.selection(filters), opened.selection(filters)
+        for mine, theirs in ((there.a, here.a), (there.t, here.t), (there.events, here.events)):
+            assert_frame_equal(mine.drop(columns=m.s.ARTICLE_KEY).reset_index(drop=True), theirs.drop(columns=m.s.ARTICLE_KEY).reset_index(drop=True))
+        assert [(b.key, b.phrase(), len(b.articles)) for b in there.baselines] == [(b.key, b.phrase(), len(b.articles)) for b in here.baselines]
+        for name in ("outlet-share", "outlets-by-period"):
+            assert_frame_equal(vw.outlet_view(there, options, colors, weighted=False)[name][0], vw.outlet_view(here, options, colors, weighted=False)[name][0])
+        assert_frame_equal(vw.quality_view(there).summary, vw.quality_view(here).summary)
+        assert_frame_equal(m.top_stories(there.a, there.t, limit=50), m.top_stories(here.a, here.t, limit=50))
+        for mine, theirs in zip(vw.change_view(there, min_count=2).sections(), vw.change_view(here, min_count=2).sections()):
+            assert mine[:2] == theirs[:2]
+            assert_frame_equal(mine[2], theirs[2])
+
+
+def test_a_window_keeps_the_dataset_dates_and_its_own_keys(both):
+    loaded, opened = both
+    filters = filter_cases(loaded)[1]
+    ws = opened.src.window(filters)
+    assert ws.span == loaded.span
+    articles = ws.corpus.articles
+    assert articles[m.s.ARTICLE_KEY].tolist() == list(range(len(articles))) and articles.index.equals(pd.RangeIndex(len(articles)))
+    assert ws.corpus.topics[m.s.ARTICLE_KEY].between(0, len(articles) - 1).all()
+    assert opened.src.window(filters) is ws  # kept for the next view and session
+    assert ws.corpus.version != opened.version  # caches keyed by the corpus's version tell windows apart
+
+
+def test_a_window_too_large_is_refused_with_its_size(both):
+    loaded, opened = both
+    with pytest.raises(SelectionTooLarge, match=r"these filters select [\d,]+ articles, more than the 10 a view can hold"):
+        opened.src.window(Filters(), max_rows=10)
+    assert opened.src.window_size(Filters(), history=True) == loaded.articles  # every article, events included
