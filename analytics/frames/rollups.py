@@ -57,9 +57,9 @@ def rollups(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, pd.DataFr
 
 def _dims(articles: pd.DataFrame) -> pd.DataFrame:
     """Each article's day (UTC midnight) and text groups, as plain columns."""
-    frame = pd.DataFrame({DAY: articles[s.PUBLISHED_AT].dt.floor("D").to_numpy()}, index=range(len(articles)))
+    frame = pd.DataFrame({DAY: articles[s.PUBLISHED_AT].dt.floor("D").array}, index=range(len(articles)))
     for column in GROUPS[1:-1]:
-        frame[column] = articles[column].astype(s.STRING).to_numpy()
+        frame[column] = articles[column].astype(s.STRING).array  # arrays, not NumPy objects: no Python object per row
     frame[s.PUBLISHED] = articles[s.PUBLISHED].array
     return frame
 

@@ -2,7 +2,8 @@
 
 The dashboard holds one `DatasetSource` per dataset folder for every session. What the sidebar
 offers and what the Overview draws come from the manifest and the rollups (kept in memory),
-whatever the dataset's size. A view that needs the articles themselves gets a *window*: the rows
+whatever the dataset's size; for filters the stored rollups cannot answer (topics, scores,
+text), from the rollups of the selected rows, read with only the columns rollups need. A view that needs the articles themselves gets a *window*: the rows
 the filters keep, read through DuckDB (`dataset_rows.select`) into an ordinary `Workspace`, from
 the start of the earliest period the selection is compared with (the same period a year before)
 to the selection's end, so every comparison a view makes falls inside it and each view model
@@ -28,7 +29,7 @@ import pandas as pd
 from analytics import schema as s
 from analytics.frames.corpus import Corpus
 from analytics.frames.keys import positions
-from analytics.frames.rollups import ARTICLES, MENTIONS
+from analytics.frames.rollups import ARTICLES, MENTIONS, rollups
 from analytics.frames.stories import story_ids
 from analytics.frames.workspace import Workspace, with_insights
 from analytics.measure import dataset_rows as dr
@@ -38,6 +39,9 @@ from analytics.store import dataset as ds
 
 # About 1 GB of frames: the most articles one view reads into memory.
 WINDOW_ROWS = 1_000_000
+# Rows read with only the columns the rollups need (about 40 bytes each): the most one Overview aggregates.
+AGGREGATED_ROWS = 20_000_000
+ROLLED_UP = [s.PUBLISHED_AT, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY, s.TYPE, s.PUBLISHED, s.QUALITY, s.HEAT]
 # Windows kept for the next view or session that needs the same rows.
 KEPT_WINDOWS = 2
 
@@ -114,6 +118,14 @@ class DatasetSource:
     @property
     def note_problems(self) -> pd.DataFrame:
         return self._insights.note_problems
+
+    def rollup_rows(self, filters: Filters) -> dr.RollupRows:
+        """The rollups of the articles the filters keep: the stored ones, or for topic, score and text filters the
+        rollups of the selected rows, read with only the columns rollups need (up to `AGGREGATED_ROWS` articles)."""
+        if dr.answerable_by_rollups(filters):
+            return self.rollups.select(filters)
+        chosen = dr.select(self.folder, filters, columns=ROLLED_UP, max_rows=AGGREGATED_ROWS)
+        return dr.RollupRows(**rollups(chosen.articles, chosen.topics))
 
     def window_parts(self, filters: Filters, *, history: bool = False) -> list[Filters]:
         """What a window of `filters` reads, events included: the selected dates and each period they are compared with, or

@@ -2,12 +2,13 @@
 
 A dataset (`measure.dataset_source.DatasetSource`) may hold more articles than one process can.
 The sidebar's choices, the colour of every outlet and topic and the header come from its
-manifest and rollups; so does the Overview whenever the rollups can answer the filters
-(`dataset_rows.answerable_by_rollups`) and articles, not stories, are counted: the same KPIs,
-comparisons, volume chart and spikes as `views.overview_view` gives on the rows. Only the
-stories behind the spikes and the events of the period are read as rows, and only theirs.
-The other views, and the Overview for topic, score or text filters, run the ordinary view
-models on a window of rows (`DatasetSource.window`).
+manifest and rollups; so does the Overview when articles (not stories) are counted: the same
+KPIs, comparisons, volume chart and spikes as `views.overview_view` gives on the rows. For
+topic, score or text filters the rollups are made from the selected rows, read with only the
+columns rollups need (`DatasetSource.rollup_rows`). Only the stories behind the spikes and the
+events of the period are read as whole rows, and only theirs. The other views, and the
+Overview when counting stories, run the ordinary view models on a window of rows
+(`DatasetSource.window`).
 """
 
 from __future__ import annotations
@@ -76,13 +77,13 @@ def colors(src: DatasetSource) -> dict[str, str]:
 
 
 def rollups_answer(filters: Filters, count_stories: bool) -> bool:
-    """Whether the Overview of these filters comes from the rollups (else from a window of rows)."""
-    return dr.answerable_by_rollups(filters) and not count_stories
+    """Whether the Overview of these filters comes from rollups (else from a window of rows): unless stories are counted."""
+    return not count_stories
 
 
 def matches(src: DatasetSource, filters: Filters) -> int:
     """How many articles the filters keep, counted from the rollups."""
-    rows = src.rollups.select(filters).articles
+    rows = src.rollup_rows(filters).articles
     return int(rows[r.ARTICLES].sum()) if len(rows) else 0
 
 
@@ -105,9 +106,9 @@ def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: st
     """KPIs against the previous calendar period, volume with spikes and notes, and the stories behind the spikes, from the rollups."""
     period = filtered_period(filters, src.span)
     granularity, note = pr.fitting_granularity(period, o.granularity)
-    now = src.rollups.select(filters)
+    history = src.rollup_rows(replace(filters, start=None))
+    now = _since(history, filters.start)
     volume = ov.volume(now, granularity=granularity, split=split, top_n=o.top_n, rolling=o.rolling)
-    history = src.rollups.select(replace(filters, start=None)) if filters.start else now
     groups = vw.top_groups(volume) if split else None
     found = sp.spikes_within(
         ov.volume(history, granularity=granularity, split=split, top_n=o.top_n, top_groups=groups),
@@ -116,7 +117,7 @@ def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: st
     figure = charts.volume_figure(volume, colors=palette, title=f"Articles per {granularity}", unit=m.ARTICLES)
     ic.add_annotation_lines(ic.add_spike_markers(figure, found), src.notes)
     label_periods(figure, granularity)
-    compared = [(key, comparison_phrase(name, other), src.rollups.select(replace(filters, start=other.start, end=other.end))) for key, name, other in comparison_periods(period)]
+    compared = [(key, comparison_phrase(name, other), src.rollup_rows(replace(filters, start=other.start, end=other.end))) for key, name, other in comparison_periods(period)]
     before = next((rows for key, _, rows in compared if key == PREVIOUS), None)
     kpis = ov.kpis(now, before if before is not None else dr.RollupRows(pd.DataFrame(), pd.DataFrame(), pd.DataFrame()))
     undated = int(now.articles.loc[now.articles[r.DAY].isna(), r.ARTICLES].sum()) if len(now.articles) else 0
@@ -142,6 +143,13 @@ def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, gr
     articles, topics, related = (pd.concat([getattr(part, name) for part in parts]) for name in ("articles", "topics", "related"))
     stories = story_ids(articles, related)
     return sp.spike_stories(found, articles, stories, topics, granularity=granularity, split=split, top_groups=groups)
+
+
+def _since(rows: dr.RollupRows, start: date | None) -> dr.RollupRows:
+    """The rollup rows of the days from `start` on (all of them without a start; undated rows have no day)."""
+    if start is None:
+        return rows
+    return dr.RollupRows(*(frame[frame[r.DAY] >= pd.Timestamp(start, tz="UTC")] if len(frame) else frame for frame in (rows.articles, rows.topics, rows.scores)))
 
 
 def within_period(filters: Filters, start: object, granularity: str) -> Filters:

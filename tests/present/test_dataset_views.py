@@ -42,6 +42,7 @@ def filter_cases(loaded: Loaded) -> list[Filters]:
         replace(plain, start=date(2025, 4, 1), end=date(2025, 6, 30), providers=tuple(busiest)),
         replace(plain, categories=("news",), published=True),
         Filters(start=date(2026, 5, 1), end=date(2026, 5, 31)),  # events counted as articles
+        replace(plain, start=date(2025, 1, 1), end=date(2025, 12, 31), topics=("AI", "Policy"), heat=(10.0, 90.0)),  # read as rows
     ]
 
 
@@ -93,17 +94,17 @@ def test_the_overview_of_spikes_is_not_empty_somewhere(both):
     assert any("then," in line for o in found for line in o.notes)
 
 
-def test_counting_stories_or_filtering_by_topic_needs_the_rows(both):
+def test_counting_stories_needs_the_windows_rows(both):
     loaded, opened = both
     assert opened.overview(Filters(), True, m.MetricOptions(), None, {}) is None
-    assert opened.overview(Filters(topics=("AI",)), False, m.MetricOptions(), None, {}) is None
+    assert opened.overview(Filters(topics=("AI",)), False, m.MetricOptions(), None, {}) is not None  # rolled up from its rows
 
 
 def test_a_window_gives_each_view_the_rows_of_the_whole_data(both):
     loaded, opened = both
     colors = loaded.colors()
     options = m.MetricOptions(top_n=5, granularity="week")
-    for filters in filter_cases(loaded) + [replace(filter_cases(loaded)[1], topics=("AI",), search="model")]:
+    for filters in filter_cases(loaded) + [replace(filter_cases(loaded)[1], topics=("AI",), search="model", topic_mode="all")]:
         here, there = loaded.selection(filters), opened.selection(filters)
         for mine, theirs in ((there.a, here.a), (there.t, here.t), (there.events, here.events)):
             assert_frame_equal(mine.drop(columns=m.s.ARTICLE_KEY).reset_index(drop=True), theirs.drop(columns=m.s.ARTICLE_KEY).reset_index(drop=True))
