@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 REAL_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "real-corpus"
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 
 
 def document_text(fields: dict, body: str = "Body text.\n") -> str:
@@ -96,6 +97,16 @@ def dask_scheduler():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="session")
+def sample_dataset(tmp_path_factory, dask_scheduler) -> Path:
+    """A dataset built from `sample_data/`, shared by the tests that open one as the dashboard does."""
+    from analytics.frames.dataset import build_dataset
+
+    folder = tmp_path_factory.mktemp("sample-dataset") / "ds"
+    build_dataset(SAMPLE_DATA, out=folder, scheduler=dask_scheduler)
+    return folder
 
 
 def write_old(root: Path, name: str, content: dict | str) -> Path:

@@ -257,13 +257,6 @@ def test_opens_a_dataset_folder(monkeypatch, tmp_path, dask_scheduler):
     assert kpi(run_app(tmp_path / "ds", monkeypatch, view="Data health"), "Files seen") == f"{expected.files_seen:,}"
 
 
-@pytest.fixture(scope="module")
-def sample_dataset(tmp_path_factory, dask_scheduler):
-    folder = tmp_path_factory.mktemp("sample-dataset") / "ds"
-    build_dataset(SAMPLE, out=folder, scheduler=dask_scheduler)
-    return folder
-
-
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_of_a_dataset_shows_what_the_folder_shows(monkeypatch, sample_dataset, view):
     params = {"view": view, "when": "Last complete month"}

@@ -27,7 +27,8 @@ from analytics.present import report_insights as ri
 from analytics.present import views as vw
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = [pytest.param(ROOT / "sample_data", id="sample_data"), pytest.param(REAL_CORPUS, id="real-corpus")]
+DATASET = "dataset built from sample_data"
+DATA = [pytest.param(ROOT / "sample_data", id="sample_data"), pytest.param(DATASET, id="sample-dataset"), pytest.param(REAL_CORPUS, id="real-corpus")]
 LAST_MONTH = ct.DATE_PRESETS["last-month"]
 
 pytestmark = [
@@ -39,6 +40,8 @@ playwright = pytest.importorskip("playwright.sync_api", reason="the playwright p
 
 @pytest.fixture(scope="module", params=DATA)
 def data(request) -> Path:
+    if request.param == DATASET:  # the same review on a dataset: the Overview from its rollups, views on windows of rows
+        return request.getfixturevalue("sample_dataset")
     if not request.param.exists():
         pytest.skip(f"{request.param} is not present")
     return request.param

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analytics.frames.dataset import build_dataset
 from analytics.frames.workspace import open_workspace
 from analytics.measure import metrics as m
 from analytics.measure.dataset_rows import SelectionTooLarge
@@ -25,11 +24,9 @@ TODAY = date(2026, 12, 5)
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory, dask_scheduler):
+def both(sample_dataset):
     """The sample data loaded in memory, and as a dataset built from it."""
-    folder = tmp_path_factory.mktemp("dataset-views") / "ds"
-    build_dataset(SAMPLE, out=folder, scheduler=dask_scheduler)
-    return Loaded(open_workspace(SAMPLE, cache=False)), OpenDataset(DatasetSource(folder))
+    return Loaded(open_workspace(SAMPLE, cache=False)), OpenDataset(DatasetSource(sample_dataset))
 
 
 def filter_cases(loaded: Loaded) -> list[Filters]:
