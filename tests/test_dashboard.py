@@ -274,15 +274,15 @@ def test_a_dataset_overview_reads_only_the_spiking_periods_and_the_events(monkey
     asked, select = [], dataset_rows.select
 
     def spy(folder, filters, **kwargs):
-        asked.append(filters)
+        asked.append((filters, kwargs.get("within")))
         return select(folder, filters, **kwargs)
 
     monkeypatch.setattr(dataset_rows, "select", spy)
     app = run_app(sample_dataset, monkeypatch, period="week", split="provider")
     assert not app.exception and kpi(app, "Articles") != "0"
-    spiking = [f for f in asked if f.types != ("conference",)]
-    assert spiking and all(f.start and f.end and (f.end - f.start).days < 7 for f in spiking)  # one week's rows each
-    assert len(asked) - len(spiking) == 1  # and the events, listed on their own
+    (spiking, weeks), (events, _) = asked  # one read of the spiking weeks, one of the events
+    assert len(weeks) > 1 and all((last - first).days == 6 for first, last in weeks)
+    assert events.types == ("conference",) and spiking.types == ()
 
 
 def test_a_view_needing_more_rows_than_fit_asks_for_narrower_filters(monkeypatch, sample_dataset):

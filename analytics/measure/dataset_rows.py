@@ -49,20 +49,22 @@ class Selection:
 
 
 def select(
-    folder: str | os.PathLike[str],
+    folder: str | os.PathLike[str] | Reader,
     filters: Filters = Filters(),
     *,
     columns: list[str] | None = None,
     related: bool = False,
     max_rows: int = MAX_ROWS,
+    within: list[tuple[date, date]] | None = None,
 ) -> Selection:
     """The articles of the dataset that pass `filters` (only `columns` of them, when given), their topics and, if asked, related rows.
 
-    Raises `SelectionTooLarge` when more than `max_rows` articles pass.
+    `within` keeps only the articles published in one of those periods (first and last day), as
+    one read instead of one per period. Raises `SelectionTooLarge` when more than `max_rows` articles pass.
     """
-    reader = _Reader(folder)
-    where, params = _where(filters)
-    count = _count(reader, filters)
+    reader = reader_of(folder)
+    where, params = _where(filters, within=within)
+    count = _count(reader, filters, within)
     if count > max_rows:
         raise SelectionTooLarge(count, max_rows)
     wanted = [name for name in s.ARTICLE_COLUMNS if columns is None or name in columns or name in (s.DOC_ID, s.ARTICLE_KEY)]
@@ -77,38 +79,38 @@ def select(
     return Selection(articles, topics, rows)
 
 
-def count_articles(folder: str | os.PathLike[str], filters: Filters = Filters()) -> int:
+def count_articles(folder: str | os.PathLike[str] | Reader, filters: Filters = Filters()) -> int:
     """How many articles of the dataset pass `filters` (what `select` would read)."""
-    return _count(_Reader(folder), filters)
+    return _count(reader_of(folder), filters)
 
 
-def _count(reader: _Reader, filters: Filters) -> int:
-    where, params = _where(filters)
+def _count(reader: Reader, filters: Filters, within: list[tuple[date, date]] | None = None) -> int:
+    where, params = _where(filters, within=within)
     return int(reader.sql(f"SELECT count(*) FROM {reader.articles} WHERE {where}", params).fetchone()[0])
 
 
-def outlets(folder: str | os.PathLike[str]) -> pd.DataFrame:
+def outlets(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every outlet of the dataset: `provider_domain, provider_name` (what outlet names are resolved against)."""
-    reader = _Reader(folder)
+    reader = reader_of(folder)
     query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.table('articles')} ORDER BY 1, 2"
     return reader.sql(query).df().astype(s.STRING)
 
 
-def topic_names(folder: str | os.PathLike[str]) -> pd.DataFrame:
+def topic_names(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every topic of the dataset, one row each: `topic`."""
-    reader = _Reader(folder)
+    reader = reader_of(folder)
     return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.table('topics')} ORDER BY 1").df().astype(s.STRING)
 
 
-def document_types(folder: str | os.PathLike[str]) -> pd.DataFrame:
+def document_types(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every document type of the dataset, one row each: `type` (what events are told apart by)."""
-    reader = _Reader(folder)
+    reader = reader_of(folder)
     return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.table('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
 
 
-def score_spans(folder: str | os.PathLike[str]) -> dict[str, tuple[float, float] | None]:
+def score_spans(folder: str | os.PathLike[str] | Reader) -> dict[str, tuple[float, float] | None]:
     """Each score's lowest and highest value in the dataset (None when it has no range: none, or one value)."""
-    reader = _Reader(folder)
+    reader = reader_of(folder)
     found = {}
     for score in (s.QUALITY, s.HEAT):
         low, high = reader.sql(f"SELECT min({score}), max({score}) FROM {reader.table('articles')}").fetchone()
@@ -116,16 +118,21 @@ def score_spans(folder: str | os.PathLike[str]) -> dict[str, tuple[float, float]
     return found
 
 
-def date_span(folder: str | os.PathLike[str]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def date_span(folder: str | os.PathLike[str] | Reader) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The first and last publication times in the dataset (None when no article is dated)."""
-    reader = _Reader(folder)
+    reader = reader_of(folder)
     query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.table('articles')}"
     first, last = reader.sql(query).fetchone()  # as numbers: aware values would need pytz
     return tuple(pd.Timestamp(value, unit="us", tz="UTC") if value is not None else None for value in (first, last))
 
 
-class _Reader:
-    """One dataset's Parquet files as DuckDB relations, with the global keys and row numbers of a whole load."""
+class Reader:
+    """One dataset's Parquet files as DuckDB relations, with the global keys and row numbers of a whole load.
+
+    Every function of this module opens one for its call; a long-running program keeps one per
+    dataset and passes it instead of the folder, so the manifest is read and each column's
+    categories are found once. Safe to use from several threads: each query has its own cursor.
+    """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
@@ -135,10 +142,12 @@ class _Reader:
         months = ds.sorted_months(self.manifest.months)
         offsets = {name: _offsets(self.manifest, months, name) for name in ("articles", "topics", "related")}
         for name, values in offsets.items():
-            rows = pd.DataFrame({ds.MONTH: months, "_offset": [values[m] for m in months], "_order": range(len(months))})
-            self.connection.register(f"_{name}_offsets", rows)
+            rows = ", ".join(f"('{_quoted(month)}', {values[month]}, {order})" for order, month in enumerate(months)) or "(NULL, 0, 0)"
+            self.connection.execute(f"CREATE TABLE _{name}_offsets ({ds.MONTH} VARCHAR, _offset BIGINT, _order BIGINT)")
+            self.connection.execute(f"INSERT INTO _{name}_offsets VALUES {rows}")
         self.articles = self.table("articles")
         self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.table('topics')}")
+        self._dictionaries: dict[tuple[str, str], pa.Array] = {}
 
     def table(self, name: str) -> str:
         """A relation of one frame with `month`, its row's global position (`_row`) and global article keys."""
@@ -153,7 +162,7 @@ class _Reader:
         )
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
-        return self.connection.execute(query, params or [])
+        return self.connection.cursor().execute(query, params or [])
 
     def frame(self, name: str, wanted: list[str], query: str, params: list) -> pd.DataFrame:
         """The rows of `query` on frame `name` in load order, as typed frames indexed by their row in the whole frame."""
@@ -171,11 +180,18 @@ class _Reader:
 
     def _categorical(self, name: str, column: str, values: pa.ChunkedArray) -> pa.Array:
         """The values as a dictionary of every value the whole frame has, sorted (as `load_corpus` makes categories)."""
-        every = self.sql(f"SELECT DISTINCT {column} FROM {self.table(name)} WHERE {column} IS NOT NULL").arrow()
-        every = every.read_all() if isinstance(every, pa.RecordBatchReader) else every
-        dictionary = pa.array(sorted(every[column].to_pylist()), pa.string())
+        dictionary = self._dictionaries.get((name, column))
+        if dictionary is None:
+            every = self.sql(f"SELECT DISTINCT {column} FROM {self.table(name)} WHERE {column} IS NOT NULL").arrow()
+            every = every.read_all() if isinstance(every, pa.RecordBatchReader) else every
+            dictionary = self._dictionaries[(name, column)] = pa.array(sorted(every[column].to_pylist()), pa.string())
         indices = pc.index_in(values, value_set=dictionary)
         return pa.DictionaryArray.from_arrays(indices.combine_chunks() if isinstance(indices, pa.ChunkedArray) else indices, dictionary)
+
+
+def reader_of(source: str | os.PathLike[str] | Reader) -> Reader:
+    """The reader given, or one opened on the folder given."""
+    return source if isinstance(source, Reader) else Reader(source)
 
 
 def _offsets(manifest: ds.Manifest, months: list[str], name: str) -> dict[str, int]:
@@ -199,13 +215,28 @@ def _utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
+def _months(first: date, last: date) -> list[tuple[int, int]]:
+    """Each (year, month) from `first`'s to `last`'s."""
+    found, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        found.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def _where(filters: Filters, time: str = s.PUBLISHED_AT) -> tuple[str, list]:
-    """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads them."""
+def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
+    """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads
+    them; with `within`, only the times in one of those periods."""
     clauses, params = ["TRUE"], []
+    if within is not None:
+        months = sorted({f"{year}-{month:02d}" for first, last in within for year, month in _months(first, last)})
+        periods = " OR ".join([f"({time} >= ? AND {time} < ?)"] * len(within)) or "FALSE"
+        clauses.append(f"{ds.MONTH} IN ({', '.join('?' * len(months)) or 'NULL'}) AND ({periods})")
+        params += months + [moment for first, last in within for moment in (_utc(first), _utc(last + timedelta(days=1)))]
     if filters.start is not None:
         clauses.append(f"{ds.MONTH} >= ? AND {time} >= ?")  # the month first: whole folders are skipped
         params += [filters.start.strftime("%Y-%m"), _utc(filters.start)]

@@ -54,6 +54,7 @@ class DatasetSource:
         self.manifest = ds.read_manifest(folder)
         self.version = ds.dataset_version(folder)
         self.rollups = dr.Rollups(folder, in_memory=True)
+        self.reader = dr.Reader(folder)  # one for every read: the manifest and each column's categories found once
         self._lock = threading.Lock()
         self._windows: dict[tuple[Filters, ...], Workspace] = {}
 
@@ -75,7 +76,7 @@ class DatasetSource:
     @cached_property
     def span(self) -> tuple[date | None, date | None]:
         """The first and last publication dates (None, None when nothing is dated)."""
-        first, last = dr.date_span(self.folder)
+        first, last = dr.date_span(self.reader)
         return (first.date(), last.date()) if first is not None else (None, None)
 
     @cached_property
@@ -105,7 +106,7 @@ class DatasetSource:
     @cached_property
     def score_spans(self) -> dict[str, tuple[float, float] | None]:
         """Each score's lowest and highest value (None when there is no range to choose from)."""
-        return dr.score_spans(self.folder)
+        return dr.score_spans(self.reader)
 
     @cached_property
     def _insights(self) -> Workspace:
@@ -124,7 +125,7 @@ class DatasetSource:
         rollups of the selected rows, read with only the columns rollups need (up to `AGGREGATED_ROWS` articles)."""
         if dr.answerable_by_rollups(filters):
             return self.rollups.select(filters)
-        chosen = dr.select(self.folder, filters, columns=ROLLED_UP, max_rows=AGGREGATED_ROWS)
+        chosen = dr.select(self.reader, filters, columns=ROLLED_UP, max_rows=AGGREGATED_ROWS)
         return dr.RollupRows(**rollups(chosen.articles, chosen.topics))
 
     def window_parts(self, filters: Filters, *, history: bool = False) -> list[Filters]:
@@ -138,7 +139,7 @@ class DatasetSource:
 
     def window_size(self, filters: Filters, *, history: bool = False) -> int:
         """How many articles `window` would read (each comparison period counted apart: an upper bound)."""
-        return sum(dr.count_articles(self.folder, part) for part in self.window_parts(filters, history=history))
+        return sum(dr.count_articles(self.reader, part) for part in self.window_parts(filters, history=history))
 
     def fits(self, filters: Filters, *, history: bool = False) -> bool:
         """Whether the window of `filters` is small enough to read (`WINDOW_ROWS`)."""
@@ -163,7 +164,7 @@ class DatasetSource:
         return ws
 
     def _read_window(self, parts: tuple[Filters, ...], max_rows: int) -> Workspace:
-        read = [dr.select(self.folder, part, related=True, max_rows=max_rows) for part in parts]
+        read = [dr.select(self.reader, part, related=True, max_rows=max_rows) for part in parts]
         articles, topics, related = (_in_load_order([getattr(part, name) for part in read]) for name in ("articles", "topics", "related"))
         if len(articles) > max_rows:
             raise dr.SelectionTooLarge(len(articles), max_rows)

@@ -132,15 +132,12 @@ def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, gr
     """The stories behind each spike, from the rows of the spiking periods only (stories grouped within them)."""
     if found.empty:
         return pd.DataFrame()
-    parts = []
-    for start in sorted(found[m.PERIOD].unique()):
-        try:
-            parts.append(dr.select(src.folder, within_period(filters, start, granularity), related=True, max_rows=LISTED_ROWS))
-        except dr.SelectionTooLarge:
-            continue
-    if not parts:
+    spans = [pd.Period(pd.Timestamp(start), freq=m.GRANULARITIES[granularity]) for start in sorted(found[m.PERIOD].unique())]
+    try:
+        rows = dr.select(src.reader, filters, related=True, max_rows=LISTED_ROWS, within=[(p.start_time.date(), p.end_time.date()) for p in spans])
+    except dr.SelectionTooLarge:
         return pd.DataFrame()
-    articles, topics, related = (pd.concat([getattr(part, name) for part in parts]) for name in ("articles", "topics", "related"))
+    articles, topics, related = rows.articles, rows.topics, rows.related
     stories = story_ids(articles, related)
     return sp.spike_stories(found, articles, stories, topics, granularity=granularity, split=split, top_groups=groups)
 
@@ -164,7 +161,7 @@ def _events(src: DatasetSource, filters: Filters) -> pd.DataFrame:
     if not filters.exclude_types:
         return pd.DataFrame()
     try:
-        rows = dr.select(src.folder, replace(filters, types=filters.exclude_types, exclude_types=()), max_rows=LISTED_ROWS)
+        rows = dr.select(src.reader, replace(filters, types=filters.exclude_types, exclude_types=()), max_rows=LISTED_ROWS)
     except dr.SelectionTooLarge:
         return pd.DataFrame()
     return m.top_stories(rows.articles, topics_of(rows.topics, rows.articles), limit=None) if len(rows.articles) else pd.DataFrame()
