@@ -1,6 +1,6 @@
 """News Coverage Analytics dashboard. Run with `make run` or `streamlit run dashboard.py -- --data PATH`.
 
-This file only wires widgets to `analytics`: one loaded workspace shared by every session, one
+This file only wires widgets to `analytics`: one loaded workspace (or opened dataset) shared by every session, one
 `Filters` value read from the sidebar (every widget bound to the URL), then the one view chosen:
 view model (shared too) -> chart -> download.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -121,7 +120,7 @@ class Page:
         self.data, self.filters, self.count_stories, self.split = data, filters, view.count_stories, view.split
         self.options, self.colors, self.offer = options, colors, offer
 
-    @cached_property
+    @property
     def sel(self) -> vw.Selection:
         """The filtered articles the views draw (read on first use: a dataset's Overview may need none)."""
         return self.data.selection(self.filters, self.count_stories)

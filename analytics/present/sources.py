@@ -31,10 +31,11 @@ __all__ = ["Loaded", "OpenDataset", "SelectionTooLarge"]
 
 
 class Loaded:
-    """A folder's (or upload's) workspace, every article in memory."""
+    """A folder's (or upload's) workspace, every article in memory; made for one run of the page."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        self._selections: dict[tuple, Selection] = {}
 
     @property
     def corpus(self) -> Corpus:
@@ -71,7 +72,11 @@ class Loaded:
         return charts.corpus_colors(self.ws.corpus.articles, self.ws.corpus.topics)
 
     def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
-        return Selection(self.ws, filters, count_stories)
+        """The selection of the filters, made once (a page asks for it to count, to caption and to draw)."""
+        key = (filters, count_stories)
+        if key not in self._selections:
+            self._selections[key] = Selection(self.ws, filters, count_stories)
+        return self._selections[key]
 
     def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> dv.RollupOverview | None:
         """None: the Overview is the view model of the selection."""
@@ -85,10 +90,11 @@ class Loaded:
 
 
 class OpenDataset:
-    """A dataset: the sidebar, header and Overview from its rollups; other views on a window of rows."""
+    """A dataset: the sidebar, header and Overview from its rollups; other views on a window of rows; made for one run of the page."""
 
     def __init__(self, src: DatasetSource) -> None:
         self.src = src
+        self._selections: dict[tuple, Selection] = {}
 
     @property
     def corpus(self) -> Corpus:
@@ -125,8 +131,11 @@ class OpenDataset:
         return dv.colors(self.src)
 
     def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
-        """The selection over the window of rows the filters need (raises `SelectionTooLarge`)."""
-        return Selection(self.src.window(filters, history=history), filters, count_stories)
+        """The selection over the window of rows the filters need, made once (raises `SelectionTooLarge`)."""
+        key = (filters, count_stories, history)
+        if key not in self._selections:
+            self._selections[key] = Selection(self.src.window(filters, history=history), filters, count_stories)
+        return self._selections[key]
 
     def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> dv.RollupOverview | None:
         """The Overview from the rollups, or None when they cannot answer (the view model then runs on a window)."""

@@ -1,0 +1,27 @@
+"""What the dashboard has open answers each question of one page run once: the filters are applied once."""
+
+from datetime import date
+from pathlib import Path
+
+from analytics.frames.workspace import open_workspace
+from analytics.measure import selection
+from analytics.measure.filters import Filters
+from analytics.present.sources import Loaded
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def test_one_run_counts_captions_and_draws_from_one_filtering(monkeypatch):
+    ws = open_workspace(SAMPLE, cache=False)
+    passes, filter_articles = [], selection.filter_articles
+
+    def counted(articles, topics, filters):
+        passes.append(filters)
+        return filter_articles(articles, topics, filters)
+
+    monkeypatch.setattr(selection, "filter_articles", counted)
+    data, filters = Loaded(ws), Filters(start=date(2025, 1, 1), end=date(2025, 3, 31))
+    assert data.matches(filters, False) == len(data.selection(filters).a) > 0
+    assert data.caption(filters, False, "here").startswith(f"{data.matches(filters, False):,} of {ws.corpus.loaded:,} articles")
+    assert passes == [filters]
+    assert Loaded(ws).matches(filters, False) and len(passes) == 2  # the next run works it out again (the page's cache keeps it)
