@@ -39,7 +39,7 @@ URL = "query-params"
 ROWS_SHOWN = 1_000
 # Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
 PICK = {"filter_mode": "contains", "select_all": False}
-TOO_MANY_FOR_REPORT = "The report reads every article up to the end of these dates, more than fit in memory: narrow the outlets, topics or types."
+TOO_MANY_FOR_REPORT = "The report needs more articles than fit in memory for these filters: narrow the dates, outlets or topics."
 Opened = Loaded | OpenDataset
 
 
@@ -169,7 +169,7 @@ class Page:
 
     def report(self, view: ct.ViewChoices) -> bytes:
         """The meeting report of what the page shows (its spikes judged against every earlier period)."""
-        sel = self.data.selection(self.filters, self.count_stories, history=True)
+        sel = self.data.selection(self.filters, self.count_stories, history=self.count_stories)  # spikes of stories need their rows
         return report_html(sel.ws.corpus, options=view.options, selection=sel, term_matrix=self.terms(sel)).encode("utf-8")
 
 
@@ -204,7 +204,7 @@ ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.
 
 def overview(p: Page) -> None:
     rolled = p.model("overview-rollups", lambda: p.data.overview(p.filters, p.count_stories, p.options, p.split, p.colors))
-    if rolled is None:  # from the articles: every earlier period read for the spikes
+    if rolled is None:  # counting stories: every earlier period's articles read for the spikes
         sel = p.data.selection(p.filters, p.count_stories, history=True)
         view = p.model("overview", lambda: vw.overview_view(sel, p.options, p.split, p.colors))
         cards, notes, events = p.model("overview-texts", lambda: (vw.kpi_cards(view.kpis, sel), vw.comparison_notes(sel), vw.events_in_period(sel)))
@@ -374,7 +374,7 @@ def main() -> None:
     filters, view, notices = sidebar(offer)
     options, finer = drawn_options(filtered_period(filters, data.span), view.options)
     p = Page(data, filters, view, options, shared("colors", (data.version,), data.colors), offer)
-    fits = shared("report-fits", (data.version, filters), lambda: data.report_fits(filters))
+    fits = shared("report-fits", (data.version, filters, view.count_stories), lambda: data.report_fits(filters, view.count_stories))
     st.sidebar.download_button(
         "Download meeting report", lambda: p.report(view), report_name(data.corpus, filters, data.span), "text/html",
         key="dl_report", on_click="ignore", type="primary", disabled=not fits, help=None if fits else TOO_MANY_FOR_REPORT,

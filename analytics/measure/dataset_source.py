@@ -22,7 +22,7 @@ import os
 import threading
 from dataclasses import replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -33,6 +33,7 @@ from analytics.frames.rollups import ARTICLES, MENTIONS, rollups
 from analytics.frames.stories import story_ids
 from analytics.frames.workspace import Workspace, with_insights
 from analytics.measure import dataset_rows as dr
+from analytics.measure import overview as ov
 from analytics.measure.filters import Filters
 from analytics.measure.selection import comparison_periods, filtered_period
 from analytics.store import dataset as ds
@@ -120,6 +121,7 @@ class DatasetSource:
     def note_problems(self) -> pd.DataFrame:
         return self._insights.note_problems
 
+    @lru_cache(maxsize=4)  # noqa: B019 - one source per dataset, kept as long as the program runs
     def rollup_rows(self, filters: Filters) -> dr.RollupRows:
         """The rollups of the articles the filters keep: the stored ones, or for topic, score and text filters the
         rollups of the selected rows, read with only the columns rollups need (up to `AGGREGATED_ROWS` articles)."""
@@ -127,6 +129,10 @@ class DatasetSource:
             return self.rollups.select(filters)
         chosen = dr.select(self.reader, filters, columns=ROLLED_UP, max_rows=AGGREGATED_ROWS)
         return dr.RollupRows(**rollups(chosen.articles, chosen.topics))
+
+    def history_volume(self, filters: Filters, **options: object) -> pd.DataFrame:
+        """The volume (`metrics.volume`'s options) of what the filters keep, from the beginning: what spikes are judged against."""
+        return ov.volume(self.rollup_rows(replace(filters, start=None)), **options)
 
     def window_parts(self, filters: Filters, *, history: bool = False) -> list[Filters]:
         """What a window of `filters` reads, events included: the selected dates and each period they are compared with, or

@@ -9,6 +9,7 @@ same view gives the same numbers, comparisons and spikes wherever it is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -92,6 +93,9 @@ class Selection:
     ws: Workspace
     filters: Filters
     count_stories: bool = False
+    # The articles' volume over the filters' whole history (as `metrics.volume` takes its options), when the
+    # workspace holds only part of it: a dataset's rollups. Spikes are judged against it when counting articles.
+    history_volume: Callable[..., pd.DataFrame] | None = None
 
     @cached_property
     def a(self) -> pd.DataFrame:
@@ -165,6 +169,9 @@ class Selection:
     def spikes(self, *, granularity: str, split: str | None = None, top_groups: list[str] | None = None, top_n: int = 8, options: sp.SpikeOptions = sp.SpikeOptions()) -> pd.DataFrame:
         """The spikes inside the selected dates, each period judged against every period before it."""
         first, last = self.period.start if self.period else None, self.period.end if self.period else None
+        if self.history_volume is not None and not self.count_stories:
+            volume = self.history_volume(granularity=granularity, split=split, top_n=top_n, top_groups=None if split is None else top_groups)
+            return sp.spikes_within(volume, start=first, end=last, options=options)
         return sp.spikes_between(
             *self.history, start=first, end=last, granularity=granularity, split=split, top_groups=top_groups, top_n=top_n, options=options
         )

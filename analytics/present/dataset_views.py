@@ -106,12 +106,11 @@ def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: st
     """KPIs against the previous calendar period, volume with spikes and notes, and the stories behind the spikes, from the rollups."""
     period = filtered_period(filters, src.span)
     granularity, note = pr.fitting_granularity(period, o.granularity)
-    history = src.rollup_rows(replace(filters, start=None))
-    now = _since(history, filters.start)
+    now = src.rollup_rows(filters)
     volume = ov.volume(now, granularity=granularity, split=split, top_n=o.top_n, rolling=o.rolling)
     groups = vw.top_groups(volume) if split else None
     found = sp.spikes_within(
-        ov.volume(history, granularity=granularity, split=split, top_n=o.top_n, top_groups=groups),
+        src.history_volume(filters, granularity=granularity, split=split, top_n=o.top_n, top_groups=groups),
         start=period.start if period else None, end=period.end if period else None,
     )
     figure = charts.volume_figure(volume, colors=palette, title=f"Articles per {granularity}", unit=m.ARTICLES)
@@ -140,13 +139,6 @@ def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, gr
     articles, topics, related = rows.articles, rows.topics, rows.related
     stories = story_ids(articles, related)
     return sp.spike_stories(found, articles, stories, topics, granularity=granularity, split=split, top_groups=groups)
-
-
-def _since(rows: dr.RollupRows, start: date | None) -> dr.RollupRows:
-    """The rollup rows of the days from `start` on (all of them without a start; undated rows have no day)."""
-    if start is None:
-        return rows
-    return dr.RollupRows(*(frame[frame[r.DAY] >= pd.Timestamp(start, tz="UTC")] if len(frame) else frame for frame in (rows.articles, rows.topics, rows.scores)))
 
 
 def within_period(filters: Filters, start: object, granularity: str) -> Filters:

@@ -11,7 +11,7 @@ memory raises `SelectionTooLarge`, which the page shows as a request for narrowe
 from __future__ import annotations
 
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 
 import pandas as pd
 
@@ -58,7 +58,7 @@ class Loaded:
     def note_problems(self) -> pd.DataFrame:
         return self.ws.note_problems
 
-    def report_fits(self, filters: Filters) -> bool:
+    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
         return True
 
     def period_selection(self, filters: Filters, count_stories: bool, start: object, granularity: str) -> Selection:
@@ -116,9 +116,9 @@ class OpenDataset:
     def note_problems(self) -> pd.DataFrame:
         return self.src.note_problems
 
-    def report_fits(self, filters: Filters) -> bool:
-        """Whether the report's rows (every period up to the end, for its spikes) fit in a window."""
-        return self.src.fits(filters, history=True)
+    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
+        """Whether the report's rows fit in a window (every period up to the end when counting stories, for the spikes)."""
+        return self.src.fits(filters, history=count_stories)
 
     def period_selection(self, filters: Filters, count_stories: bool, start: object, granularity: str) -> Selection:
         """The selection a click on one period's bar reads its articles from: that period's rows only."""
@@ -134,7 +134,8 @@ class OpenDataset:
         """The selection over the window of rows the filters need, made once (raises `SelectionTooLarge`)."""
         key = (filters, count_stories, history)
         if key not in self._selections:
-            self._selections[key] = Selection(self.src.window(filters, history=history), filters, count_stories)
+            window = self.src.window(filters, history=history)
+            self._selections[key] = Selection(window, filters, count_stories, history_volume=partial(self.src.history_volume, filters))
         return self._selections[key]
 
     def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> dv.RollupOverview | None:
