@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from analytics import schema as s
 from analytics.frames.flatten import RelativeKeys as _RelativeKeys
 from analytics.frames.flatten import flatten_parsed
+from analytics.frames.stories import story_ids
 from analytics.read.ingest import Problem
 from analytics.read.names import shown_name
 from analytics.read.parse import ProgressCallback, parse_file, parse_files
@@ -62,6 +63,9 @@ class Corpus:
     ignored: int = 0
     ignored_paths: list[str] = field(default_factory=list)
     version: str = ""  # `fingerprint()` of the files as this load found them ("" for frames built by hand)
+    # Each article's story (`story_ids`), grouped with the frames and kept with them in the parse
+    # cache; None where nobody grouped them yet (a dataset, frames built by hand).
+    story_map: pd.DataFrame | None = None
 
     @property
     def loaded(self) -> int:
@@ -147,6 +151,7 @@ def load_corpus(
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
         version=files_digest(listing.documents, listing.ignored, fingerprints, file_fingerprints(listing.ignored)),
+        story_map=frames["stories"],
     )
 
 
@@ -187,6 +192,7 @@ def _fresh_frames(
         "related": flat.related,
         "images": flat.images,
         "problems": pd.concat([flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
+        "stories": story_ids(flat.articles, flat.related),  # on the whole corpus, once per change: saved with the frames
     }
     if store is not None:
         still_held = previous is not None and previous.unchanged(listing, reuse)  # the cache file still matches the folder

@@ -31,7 +31,7 @@ class Workspace:
     note_problems: pd.DataFrame
 
 
-def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool = True) -> Workspace:
+def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool | str | os.PathLike[str] = True) -> Workspace:
     """Load the documents under the paths, group them into stories and read any annotations."""
     corpus = load_corpus(*paths, progress=progress, cache=cache)
     return with_insights(corpus, corpus.sources)  # a dataset's notes are beside the documents it was built from
@@ -59,5 +59,6 @@ def with_insights(corpus: Corpus, paths: tuple[str | os.PathLike[str], ...] | li
             frames.append(notes)
             problems.extend(found)
     notes = pd.concat(frames, ignore_index=True) if frames else empty_frame(ANNOTATION_DTYPES)
-    return Workspace(corpus, story_ids(corpus.articles, corpus.related), notes, problems_frame(problems))
+    story_map = corpus.story_map if corpus.story_map is not None else story_ids(corpus.articles, corpus.related)
+    return Workspace(corpus, story_map, notes, problems_frame(problems))
 
