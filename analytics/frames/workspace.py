@@ -12,6 +12,7 @@ import pandas as pd
 from analytics.frames.corpus import (
     Corpus,
     ProgressCallback,
+    last_load,
     load_corpus,
     problems_frame,
 )
@@ -35,6 +36,12 @@ def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | 
     """Load the documents under the paths, group them into stories and read any annotations."""
     corpus = load_corpus(*paths, progress=progress, cache=cache)
     return with_insights(corpus, corpus.sources)  # a dataset's notes are beside the documents it was built from
+
+
+def last_workspace(path: str | os.PathLike[str]) -> Workspace | None:
+    """The workspace of the last cached load of `path`, read back without looking at the files (see `last_load`); None when none was kept."""
+    corpus = last_load(path)
+    return None if corpus is None else with_insights(corpus, corpus.sources)
 
 
 def open_uploads(uploads: Iterable[tuple[str, bytes]]) -> Workspace:

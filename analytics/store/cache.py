@@ -219,6 +219,16 @@ class Cached:
             raise ValueError("the table changed shape")
         return table
 
+    def fingerprints(self) -> np.ndarray:
+        """(size, mtime_ns, ctime_ns) of each cached file as the load that kept it found them, in the listing's order."""
+        columns = [self.keys[name].fill_null(-1).to_numpy() for name in (schema.SIZE, schema.MTIME_NS, schema.CTIME_NS)]
+        return np.column_stack(columns).astype(np.int64).reshape(-1, 3)
+
+    def expired(self, now_ns: int) -> bool:
+        """Whether some cached row is due to be parsed again by `now_ns` (its date has come, its file was written moments before it was read)."""
+        until = pc.min(self.keys[schema.VALID_UNTIL_NS]).as_py()
+        return until is not None and until <= now_ns
+
     def unchanged(self, listing: Listing, reuse: list[int | None]) -> bool:
         """Whether this load found exactly the cached files, every one of them still current."""
         return listing is self.listing and reuse == list(range(self.keys.num_rows))

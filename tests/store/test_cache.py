@@ -15,6 +15,7 @@ from analytics import load_corpus
 from analytics import schema as s
 from analytics.frames import corpus as corpus_module
 from analytics.frames import workspace as workspace_module
+from analytics.frames.fingerprint import fingerprint
 from analytics.frames.stories import story_ids
 from analytics.frames.workspace import open_workspace
 from analytics.read import parse
@@ -332,6 +333,28 @@ def test_a_warm_load_reads_the_story_map_saved_with_the_frames(tmp_path, story_g
     corpus = warm.corpus
     assert_frame_equal(warm.story_map, story_ids(corpus.articles, corpus.related))
     assert warm.story_map[s.STORY_ID].nunique() == len(corpus.articles) - 1
+
+
+def test_the_last_load_reads_back_as_a_warm_load_without_a_stat_of_every_file(tmp_path, monkeypatch):
+    root = corpus_folder(tmp_path / "data")
+    assert corpus_module.last_load(root, cache=tmp_path / "cache") is None  # nothing kept yet
+    load_corpus(root, cache=tmp_path / "cache")
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    stats: list[str] = []
+    real = corpus_module.file_fingerprints
+    monkeypatch.setattr(corpus_module, "file_fingerprints", lambda paths: stats.extend(paths) or real(paths))
+    last = corpus_module.last_load(root, cache=tmp_path / "cache")
+    assert stats == [str(root / "news" / "notes.csv")]  # the ignored files only: the documents' come from the cache
+    assert_same_corpus(last, warm)
+    assert last.version == warm.version == fingerprint(root, cache=tmp_path / "cache")
+    assert corpus_module.last_load(root, cache=False) is None
+
+
+def test_there_is_no_last_load_while_a_cached_row_is_due_to_be_parsed_again(tmp_path):
+    (tmp_path / "data").mkdir()
+    write_doc(tmp_path / "data" / "fresh.md", article(1))  # written moments ago: parsed again by every load
+    load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    assert corpus_module.last_load(tmp_path / "data", cache=tmp_path / "cache") is None
 
 
 def test_an_empty_folder_round_trips_its_empty_frames(tmp_path, corpus_steps):
