@@ -70,10 +70,18 @@ class Filters:
         return parts
 
 
+def names_by_count(column: pd.Series) -> list[str]:
+    """The values found in a text or category column, as text, most frequent first; missing values left out.
+
+    A category column is counted by its codes: a million rows are never turned into text.
+    """
+    counts = column.value_counts()
+    return counts[counts > 0].index.astype(str).tolist()
+
+
 def event_types(articles: pd.DataFrame) -> tuple[str, ...]:
     """The event types (conference, webinar…) found among the documents, sorted."""
-    found = articles[s.TYPE].dropna().astype(str).unique()
-    return tuple(sorted(kind for kind in found if kind.casefold() in EVENT_TYPES))
+    return tuple(sorted(kind for kind in names_by_count(articles[s.TYPE]) if kind.casefold() in EVENT_TYPES))
 
 
 def without_events(filters: Filters, articles: pd.DataFrame) -> Filters:
