@@ -6,7 +6,7 @@ digest a load records as `Corpus.version`) is taken again on another thread at m
 `every` seconds, so no rerun waits for a `stat` of every file. When the fingerprint differs,
 the next call loads again (the parse cache re-parses only what changed). A folder loaded before
 (by any program) opens from the parse cache's last load at once, without a `stat` of every
-file, and is checked against the files right away in the same way.
+file, and the next call checks it against the files in the same way.
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ class LiveWorkspace:
         """The workspace as last loaded: loaded now if it never was or a check found the folder changed."""
         with self._lock:
             if self._workspace is None and (kept := self._last(self.path)) is not None:
-                self._workspace, self._next_check = kept, 0.0  # the last load at once, checked against the files now
+                # The last load at once; the next call checks it against the files (a check beside
+                # this first run would compete with it for the cores: seconds at a million files).
+                self._workspace, self._next_check = kept, 0.0
+                return kept
             if self._workspace is None or self._stale:
                 self._workspace, self._stale = self._open(self.path, progress=progress), False
                 self._next_check = time.monotonic() + self.every
