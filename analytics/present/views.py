@@ -94,7 +94,7 @@ def comparison_notes(sel: Selection) -> list[str]:
         if baseline.empty:
             lines.append(f"Compared with the {baseline.phrase()}: no {sel.unit} in that period, so no change figures.")
             continue
-        then = len(baseline.articles)
+        then = baseline.count
         change = (len(a) - then) / then
         lines.append(f"Compared with the {baseline.phrase()}: {plural(then, sel.unit_one, sel.unit)} then, {len(a):,} now ({change:+.0%}).")
     return lines
