@@ -120,6 +120,10 @@ RELATED_COLUMNS = list(RELATED_DTYPES)
 IMAGE_COLUMNS = list(IMAGE_DTYPES)
 PROBLEM_COLUMNS = list(PROBLEM_DTYPES)
 
+# Each article's story (`frames.stories.story_ids`): the doc_id of the story's first article.
+STORY_ID = "story_id"
+STORY_MAP_DTYPES: dict[str, object] = {DOC_ID: STRING, STORY_ID: STRING}
+
 DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 

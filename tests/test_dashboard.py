@@ -1,6 +1,7 @@
 """The dashboard, run headless with Streamlit's AppTest."""
 
 import json
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -302,3 +303,9 @@ def test_a_view_needing_more_rows_than_fit_asks_for_narrower_filters(monkeypatch
     ]
     narrow = run_app(sample_dataset, monkeypatch, view="Articles", when="Last complete week")
     assert not narrow.exception and not narrow.warning and narrow.dataframe
+
+
+def test_the_served_dashboard_does_not_watch_its_own_source():
+    """Streamlit's watcher re-resolves every imported module's path for each new session (0.3 s of the server's time)."""
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"

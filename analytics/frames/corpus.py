@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from analytics import schema as s
 from analytics.frames.flatten import RelativeKeys as _RelativeKeys
 from analytics.frames.flatten import flatten_parsed
+from analytics.frames.stories import story_ids
 from analytics.read.ingest import Problem
 from analytics.read.names import shown_name
 from analytics.read.parse import ProgressCallback, parse_file, parse_files
@@ -41,7 +42,7 @@ from analytics.store.file_stats import (
     fingerprints_later,
 )
 
-__all__ = ["Corpus", "ProgressCallback", "load_corpus", "open_dataset", "parse_file", "parse_files", "problems_frame"]
+__all__ = ["Corpus", "ProgressCallback", "last_load", "load_corpus", "open_dataset", "parse_file", "parse_files", "problems_frame"]
 
 
 @dataclass
@@ -62,6 +63,9 @@ class Corpus:
     ignored: int = 0
     ignored_paths: list[str] = field(default_factory=list)
     version: str = ""  # `fingerprint()` of the files as this load found them ("" for frames built by hand)
+    # Each article's story (`story_ids`), grouped with the frames and kept with them in the parse
+    # cache; None where nobody grouped them yet (a dataset, frames built by hand).
+    story_map: pd.DataFrame | None = None
 
     @property
     def loaded(self) -> int:
@@ -134,6 +138,31 @@ def load_corpus(
 
         frames, more = _fresh_frames(store, previous, listing, reuse, parse, sources)
         notes = notes + more
+    return _corpus(frames, listing, fingerprints, sources, notes)
+
+
+def last_load(
+    *paths: str | os.PathLike[str], options: s.LoadOptions = s.LoadOptions(), cache: bool | str | os.PathLike[str] = True
+) -> Corpus | None:
+    """The corpus the last cached load of `paths` gave, read back without looking at the files; None when none was kept.
+
+    Its `version` is the files as that load found them: while `fingerprint(*paths)` (one `stat`
+    per file, seconds at a million files) gives the same, it is what `load_corpus` would give.
+    None too when some cached row is due to be parsed again, and for a dataset folder.
+    """
+    if cache is False or (len(paths) == 1 and is_dataset(paths[0])):
+        return None
+    sources = tuple(os.fspath(p) for p in paths)
+    store = ParseCache(default_cache_dir() if cache is True else cache, sources, options)
+    previous, _ = store.read()
+    if previous is None or previous.expired(time.time_ns()):
+        return None
+    frames = store.read_frames(previous.token)
+    return None if frames is None else _corpus(frames, previous.listing, previous.fingerprints(), sources, [])
+
+
+def _corpus(frames: dict[str, pd.DataFrame], listing: Listing, fingerprints: np.ndarray, sources: tuple[str, ...], notes: list[Problem]) -> Corpus:
+    """The `Corpus` of a load's frames, with the accounting for every file of its listing."""
     problems = frames["problems"]
     notes = [_unnamed(path) for path in listing.refused] + notes
     return Corpus(
@@ -147,6 +176,7 @@ def load_corpus(
         ignored=len(listing.ignored),
         ignored_paths=listing.ignored,
         version=files_digest(listing.documents, listing.ignored, fingerprints, file_fingerprints(listing.ignored)),
+        story_map=frames["stories"],
     )
 
 
@@ -187,6 +217,7 @@ def _fresh_frames(
         "related": flat.related,
         "images": flat.images,
         "problems": pd.concat([flat.problems, problems_frame(flat.duplicates)], ignore_index=True),
+        "stories": story_ids(flat.articles, flat.related),  # on the whole corpus, once per change: saved with the frames
     }
     if store is not None:
         still_held = previous is not None and previous.unchanged(listing, reuse)  # the cache file still matches the folder

@@ -4,7 +4,9 @@ The dashboard holds one of these per folder for every session: a rerun gets the 
 workspace at once, and the folder's fingerprint (`analytics.frames.fingerprint`, the same
 digest a load records as `Corpus.version`) is taken again on another thread at most every
 `every` seconds, so no rerun waits for a `stat` of every file. When the fingerprint differs,
-the next call loads again (the parse cache re-parses only what changed).
+the next call loads again (the parse cache re-parses only what changed). A folder loaded before
+(by any program) opens from the parse cache's last load at once, without a `stat` of every
+file, and the next call checks it against the files in the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable
 
 from analytics.frames.corpus import ProgressCallback
 from analytics.frames.fingerprint import fingerprint
-from analytics.frames.workspace import Workspace, open_workspace
+from analytics.frames.workspace import Workspace, last_workspace, open_workspace
 
 # A check may take seconds on a large folder (one `stat` per file): wait this many times as
 # long as the last one took before the next, so checking never keeps a core busy.
@@ -33,10 +35,11 @@ class LiveWorkspace:
         every: float = 30.0,
         opener: Callable[..., Workspace] = open_workspace,
         check: Callable[[str], str] = fingerprint,
+        last: Callable[[str], Workspace | None] = last_workspace,
     ) -> None:
         self.path = os.fspath(path)
         self.every = every
-        self._open, self._check = opener, check
+        self._open, self._check, self._last = opener, check, last
         self._lock = threading.Lock()
         self._workspace: Workspace | None = None
         self._stale = False
@@ -46,6 +49,11 @@ class LiveWorkspace:
     def current(self, progress: ProgressCallback | None = None) -> Workspace:
         """The workspace as last loaded: loaded now if it never was or a check found the folder changed."""
         with self._lock:
+            if self._workspace is None and (kept := self._last(self.path)) is not None:
+                # The last load at once; the next call checks it against the files (a check beside
+                # this first run would compete with it for the cores: seconds at a million files).
+                self._workspace, self._next_check = kept, 0.0
+                return kept
             if self._workspace is None or self._stale:
                 self._workspace, self._stale = self._open(self.path, progress=progress), False
                 self._next_check = time.monotonic() + self.every

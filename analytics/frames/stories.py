@@ -16,7 +16,7 @@ import pyarrow as pa
 from analytics import schema as s
 from analytics.frames.titles import matching_titles, pairs_with_first
 
-STORY_ID = "story_id"
+STORY_ID = s.STORY_ID
 SIZE = "size"
 OUTLETS = "outlets"
 N_OUTLETS = "n_outlets"
@@ -76,7 +76,7 @@ def story_ids(articles: pd.DataFrame, related: pd.DataFrame, *, options: StoryOp
     earliest = np.full(n, n, dtype=np.int64)
     np.minimum.at(earliest, roots, rank)
     frame = pd.DataFrame({s.DOC_ID: docs, STORY_ID: docs[order[earliest[roots]]] if n else docs})
-    return frame.astype({s.DOC_ID: s.STRING, STORY_ID: s.STRING})
+    return frame.astype(s.STORY_MAP_DTYPES)
 
 
 def one_per_story(articles: pd.DataFrame, story_map: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 from analytics.frames.corpus import (
     Corpus,
     ProgressCallback,
+    last_load,
     load_corpus,
     problems_frame,
 )
@@ -35,10 +36,16 @@ class Workspace:
     span: tuple[date | None, date | None] | None = None
 
 
-def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool = True) -> Workspace:
+def open_workspace(*paths: str | os.PathLike[str], progress: ProgressCallback | None = None, cache: bool | str | os.PathLike[str] = True) -> Workspace:
     """Load the documents under the paths, group them into stories and read any annotations."""
     corpus = load_corpus(*paths, progress=progress, cache=cache)
     return with_insights(corpus, corpus.sources)  # a dataset's notes are beside the documents it was built from
+
+
+def last_workspace(path: str | os.PathLike[str]) -> Workspace | None:
+    """The workspace of the last cached load of `path`, read back without looking at the files (see `last_load`); None when none was kept."""
+    corpus = last_load(path)
+    return None if corpus is None else with_insights(corpus, corpus.sources)
 
 
 def open_uploads(uploads: Iterable[tuple[str, bytes]]) -> Workspace:
@@ -63,5 +70,6 @@ def with_insights(corpus: Corpus, paths: tuple[str | os.PathLike[str], ...] | li
             frames.append(notes)
             problems.extend(found)
     notes = pd.concat(frames, ignore_index=True) if frames else empty_frame(ANNOTATION_DTYPES)
-    return Workspace(corpus, story_ids(corpus.articles, corpus.related), notes, problems_frame(problems))
+    story_map = corpus.story_map if corpus.story_map is not None else story_ids(corpus.articles, corpus.related)
+    return Workspace(corpus, story_map, notes, problems_frame(problems))
 

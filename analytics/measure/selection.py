@@ -21,7 +21,7 @@ from analytics.frames import stories
 from analytics.frames.workspace import Workspace
 from analytics.measure import periods as pr
 from analytics.measure import spikes as sp
-from analytics.measure.filters import Filters, filter_articles, topics_of
+from analytics.measure.filters import Filters, article_mask, filter_articles, topics_of
 from analytics.measure.metrics import MetricOptions
 
 PREVIOUS = "previous"
@@ -63,17 +63,32 @@ def drawn_options(period: pr.Period | None, options: MetricOptions) -> tuple[Met
 
 @dataclass(frozen=True, eq=False)
 class Baseline:
-    """A period the selection is compared with: its name, exact dates and the (counted) articles in it."""
+    """A period the selection is compared with: its name, exact dates and the (counted) articles in it.
+
+    The articles are taken when first asked for: most views only need how many there are.
+    """
 
     key: str  # PREVIOUS or YEAR_BEFORE
     name: str  # "previous month"
     period: pr.Period
-    articles: pd.DataFrame
-    topics: pd.DataFrame
+    within: Selection  # the same filters over the period's dates
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return self.within.counted[0]
+
+    @property
+    def topics(self) -> pd.DataFrame:
+        return self.within.counted[1]
+
+    @property
+    def count(self) -> int:
+        """How many articles (or stories) the period holds."""
+        return self.within.count
 
     @property
     def empty(self) -> bool:
-        return self.articles.empty
+        return self.count == 0
 
     def phrase(self) -> str:
         """The comparison for a reader, e.g. "previous month, Nov 2019 (1 Nov 2019 – 30 Nov 2019)"."""
@@ -121,6 +136,13 @@ class Selection:
         return self._counted(self.a, self.t)
 
     @cached_property
+    def count(self) -> int:
+        """How many articles (or stories) the selection counts; articles are counted without copying their rows."""
+        if self.count_stories or "a" in self.__dict__:
+            return len(self.counted[0])
+        return int(article_mask(self.ws.corpus.articles, self.ws.corpus.topics, self.filters).sum())
+
+    @cached_property
     def span(self) -> tuple[date | None, date | None]:
         """The first and last publication dates in the whole data (None, None when nothing is dated)."""
         if self.ws.span is not None:  # the workspace holds part of a dataset: the dataset's dates
@@ -135,9 +157,9 @@ class Selection:
 
     @cached_property
     def baselines(self) -> list[Baseline]:
-        """The previous calendar period of the same kind and the same period last year, each filtered once."""
+        """The previous calendar period of the same kind and the same period last year, each filtered when first needed."""
         return [
-            Baseline(key, name, other, *self._counted(*self.narrow(replace(self.filters, start=other.start, end=other.end))))
+            Baseline(key, name, other, Selection(self.ws, replace(self.filters, start=other.start, end=other.end), self.count_stories))
             for key, name, other in comparison_periods(self.period)
         ]
 

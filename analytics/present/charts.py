@@ -15,6 +15,7 @@ from plotly.colors import qualitative
 
 from analytics import schema as s
 from analytics.measure import metrics as m
+from analytics.measure.filters import names_by_count
 
 _PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Safe + qualitative.Vivid
 OTHER_COLOR = "#B0B0B0"
@@ -40,8 +41,7 @@ def color_map(keys: list[str]) -> dict[str, str]:
 
 def corpus_colors(articles: pd.DataFrame, topics: pd.DataFrame) -> dict[str, str]:
     """One colour per outlet and per topic of a whole corpus, most frequent first."""
-    outlets = articles[s.PROVIDER_NAME].astype(str).value_counts().index.tolist()
-    return color_map(outlets + topics[s.TOPIC].astype(str).value_counts().index.tolist())
+    return color_map(names_by_count(articles[s.PROVIDER_NAME]) + names_by_count(topics[s.TOPIC]))
 
 
 def volume_figure(

@@ -16,7 +16,7 @@ import pandas as pd
 from analytics import schema as s
 from analytics.frames.corpus import Corpus
 from analytics.measure import periods as pr
-from analytics.measure.filters import ALL, ANY, Filters, event_types, outlet_labels
+from analytics.measure.filters import ALL, ANY, Filters, event_types, names_by_count, outlet_labels
 from analytics.measure.metrics import MetricOptions
 from analytics.present.views import data_span
 
@@ -100,18 +100,18 @@ def choices(corpus: Corpus, today: date | None = None) -> Choices:
     first, last = data_span(corpus)
     today = today or date.today()
     labels = outlet_labels(articles)
-    domains = articles[s.PROVIDER_DOMAIN].dropna().astype(str)
+    domains = names_by_count(articles[s.PROVIDER_DOMAIN])
     return Choices(
         first_day=first or today,
         last_day=last or today,
         outlets=sorted(labels, key=lambda domain: labels[domain].lower()),
         outlet_labels=labels,
-        topics=corpus.topics[s.TOPIC].astype(str).value_counts().index.tolist(),
+        topics=names_by_count(corpus.topics[s.TOPIC]),
         categories=_values(articles[s.CATEGORY]),
         types=_values(articles[s.TYPE]),
         quality=_span(articles[s.QUALITY]),
         heat=_span(articles[s.HEAT]),
-        busiest_outlet=domains.value_counts().index[0] if len(domains) else None,
+        busiest_outlet=domains[0] if domains else None,
         events=event_types(articles),
     )
 
@@ -199,7 +199,7 @@ def date_pair(picked: object) -> tuple[date | None, date | None]:
 
 
 def _values(column: pd.Series) -> list[str]:
-    return sorted(column.dropna().astype(str).unique())
+    return sorted(names_by_count(column))
 
 
 def _span(column: pd.Series) -> tuple[float, float] | None:

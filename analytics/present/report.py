@@ -138,8 +138,8 @@ def _year_before(sel: Selection) -> str | None:
     dates = period_text(other.period.start, other.period.end)
     if other.empty:
         return f"the {other.name}, {dates}: no {sel.unit} then"
-    change = (len(sel.counted[0]) - len(other.articles)) / len(other.articles)
-    return f"the {other.name}, {dates}: {plural(len(other.articles), sel.unit_one, sel.unit)} then ({change:+.0%} now)"
+    change = (len(sel.counted[0]) - other.count) / other.count
+    return f"the {other.name}, {dates}: {plural(other.count, sel.unit_one, sel.unit)} then ({change:+.0%} now)"
 
 
 def _comparisons(

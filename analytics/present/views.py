@@ -93,7 +93,7 @@ def card_texts(kpis: pd.DataFrame, unit: str, before: Period | None) -> list[tup
 
 def comparison_notes(sel: Selection) -> list[str]:
     """One line per comparison period: its name and exact dates, and its count with the change, or that it has none."""
-    return comparison_lines(len(sel.counted[0]), [(b.phrase(), len(b.articles)) for b in sel.baselines], sel.unit_one, sel.unit)
+    return comparison_lines(sel.count, [(b.phrase(), b.count) for b in sel.baselines], sel.unit_one, sel.unit)
 
 
 def comparison_lines(now: int, compared: list[tuple[str, int]], unit_one: str, unit: str) -> list[str]:

@@ -12,7 +12,7 @@ old one in one step; a file that cannot be read, fails its checksum or was writt
 code is reported and rebuilt.
 
 In its `frames` subfolder: the finished frames of the last load (articles, topics, related,
-images, problems), one file each in the same format, carrying the token of the
+images, problems, and each article's story), one file each in the same format, carrying the token of the
 parse-cache version they were built from. While no file changed they are read back instead of
 running the whole-corpus step again; a frames file with another token, stamp or shape, or
 failing its checksum, is built afresh.
@@ -66,6 +66,8 @@ FRAME_DTYPES: dict[str, dict[str, object]] = {
     "images": schema.IMAGE_DTYPES,
     "problems": schema.PROBLEM_DTYPES,
 }
+# Saved beside them: each article's story, grouped from those frames (seconds at a million articles).
+_SAVED_DTYPES = FRAME_DTYPES | {"stories": schema.STORY_MAP_DTYPES}
 _ARROW_TYPES: dict[object, pa.DataType] = {
     schema.STRING: pa.string(),
     schema.CATEGORY_DTYPE: pa.dictionary(pa.int32(), pa.string()),  # read back as categories, not hashed again
@@ -217,6 +219,16 @@ class Cached:
             raise ValueError("the table changed shape")
         return table
 
+    def fingerprints(self) -> np.ndarray:
+        """(size, mtime_ns, ctime_ns) of each cached file as the load that kept it found them, in the listing's order."""
+        columns = [self.keys[name].fill_null(-1).to_numpy() for name in (schema.SIZE, schema.MTIME_NS, schema.CTIME_NS)]
+        return np.column_stack(columns).astype(np.int64).reshape(-1, 3)
+
+    def expired(self, now_ns: int) -> bool:
+        """Whether some cached row is due to be parsed again by `now_ns` (its date has come, its file was written moments before it was read)."""
+        until = pc.min(self.keys[schema.VALID_UNTIL_NS]).as_py()
+        return until is not None and until <= now_ns
+
     def unchanged(self, listing: Listing, reuse: list[int | None]) -> bool:
         """Whether this load found exactly the cached files, every one of them still current."""
         return listing is self.listing and reuse == list(range(self.keys.num_rows))
@@ -300,7 +312,7 @@ class ParseCache:
     def read_frames(self, token: str) -> dict[str, pd.DataFrame] | None:
         """The frames saved from the cache version `token`; None when any is missing or untrustworthy."""
         frames = {}
-        for name, dtypes in FRAME_DTYPES.items():
+        for name, dtypes in _SAVED_DTYPES.items():
             try:
                 table = pa.ipc.open_file(_read_checked(self._frame_path(name))).read_all()
                 meta = json.loads(table.schema.metadata[_META_KEY])
@@ -314,7 +326,7 @@ class ParseCache:
 
     def _write_frames(self, frames: dict[str, pd.DataFrame], token: str) -> None:
         """Save the frames built from the cache version `token` (silently: they are only a shortcut)."""
-        for name, dtypes in FRAME_DTYPES.items():
+        for name, dtypes in _SAVED_DTYPES.items():
             frame = frames[name]
             columns = {column: pa.array(frame[column], from_pandas=True).cast(_ARROW_TYPES[dtype]) for column, dtype in dtypes.items()}
             meta = dict(self._frames_stamp, token=token, frame=name)
@@ -410,9 +422,10 @@ def _listing_json(listing: Listing) -> dict:
     return {name: getattr(listing, name) for name in ("ignored", "folders", "roots", "trusted", "refused")}
 
 
-# What a file parses to is decided by the read stage; the saved frames also by the frames stage.
+# What a file parses to is decided by the read stage; the saved frames also by the frames stage
+# (flattening, and grouping articles into stories).
 PARSING_MODULES = ("read.parse", "store.cache")
-FRAMING_MODULES = (*PARSING_MODULES, "frames.corpus", "frames.flatten")
+FRAMING_MODULES = (*PARSING_MODULES, "frames.corpus", "frames.flatten", "frames.stories")
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 import threading
 
-from conftest import article
+from conftest import article, write_old
 
 from analytics.frames.live import LiveWorkspace
 from analytics.frames.workspace import open_workspace
@@ -50,3 +50,20 @@ def test_callers_at_the_same_moment_share_one_load(write, tmp_path):
     for thread in threads:
         thread.join(30)
     assert len(calls) == 1 and len(got) == 4 and all(ws is got[0] for ws in got)
+
+
+def test_a_folder_loaded_before_opens_from_its_last_load_and_the_next_call_checks_it(tmp_path):
+    write_old(tmp_path, "a.md", article(1))
+    open_workspace(tmp_path)  # another program (or an earlier server) loaded it
+    calls = []
+    live = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    first = live.current()
+    assert first.corpus.loaded == 1 and calls == [] and not live.checking  # no load, no `stat` of every file before the first page
+    assert live.current() is first  # the next call starts the check
+    live.wait(30)
+    assert live.current() is first and calls == []  # the check found nothing changed
+    write_old(tmp_path, "b.md", article(2))
+    later = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    assert later.current().corpus.loaded == 1 == later.current().corpus.loaded  # the last load, shown while the check runs
+    later.wait(30)
+    assert later.current().corpus.loaded == 2 and len(calls) == 1

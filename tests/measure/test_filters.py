@@ -11,6 +11,7 @@ from analytics.measure.filters import (
     ALL,
     Filters,
     filter_articles,
+    names_by_count,
     outlet_labels,
     outlet_names,
     previous_period,
@@ -146,3 +147,12 @@ def test_left_out_types_keep_documents_without_a_type():
     assert kept[s.TYPE].tolist()[:1] == ["article"] and len(kept) == 2
     chosen = without_events(Filters(types=("conference",)), frame)
     assert chosen.exclude_types == ("Webinar",)
+
+
+@pytest.mark.parametrize("dtype", ["category", s.STRING])
+def test_names_by_count_lists_the_values_found_most_frequent_first(dtype):
+    column = pd.Series(["b", None, "a", "b", "c", "b", "a"], dtype=dtype)
+    if dtype == "category":
+        column = column.cat.add_categories(["never used"])
+    assert names_by_count(column) == ["b", "a", "c"]
+    assert names_by_count(column.iloc[:0]) == []

@@ -138,3 +138,14 @@ def test_the_history_before_a_start_outside_pandas_range_is_empty_not_an_error(w
     sel = Selection(ws, Filters(start=start, topics=("AI",)))
     history, _ = sel.history
     assert len(history) == len(sel.counted[0])
+
+
+@pytest.mark.parametrize("stories", [False, True])
+def test_a_comparison_period_is_counted_without_copying_its_articles(ws, stories):
+    sel = Selection(ws, MARCH_AI, count_stories=stories)
+    notes = vw.comparison_notes(sel)
+    assert len(notes) == 2
+    if not stories:  # "same month last year" can hold most of a corpus: its rows are only taken when a view needs them
+        assert all("a" not in baseline.within.__dict__ for baseline in sel.baselines)
+    assert [baseline.count for baseline in sel.baselines] == [len(baseline.articles) for baseline in sel.baselines]
+    assert all(f" {baseline.count:,} " in f" {note}" or baseline.empty for baseline, note in zip(sel.baselines, notes))

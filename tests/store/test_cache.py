@@ -14,6 +14,10 @@ from pandas.testing import assert_frame_equal
 from analytics import load_corpus
 from analytics import schema as s
 from analytics.frames import corpus as corpus_module
+from analytics.frames import workspace as workspace_module
+from analytics.frames.fingerprint import fingerprint
+from analytics.frames.stories import story_ids
+from analytics.frames.workspace import open_workspace
 from analytics.read import parse
 from analytics.store import cache as cache_module
 from analytics.store.cache import (
@@ -89,6 +93,7 @@ def corpus_steps(monkeypatch):
 def assert_same_corpus(actual, expected):
     for name in FRAMES:
         assert_frame_equal(getattr(actual, name), getattr(expected, name), obj=name)
+    assert_frame_equal(actual.story_map, expected.story_map, obj="story_map")
     assert (actual.files_seen, actual.ignored, actual.ignored_paths) == (expected.files_seen, expected.ignored, expected.ignored_paths)
 
 
@@ -302,6 +307,56 @@ def test_an_unchanged_folder_reads_the_saved_frames_identical_to_a_cold_load(tmp
     assert warm.articles[s.CATEGORY].dtype == cold.articles[s.CATEGORY].dtype == "category"
 
 
+@pytest.fixture
+def story_groupings(monkeypatch):
+    """How many times articles were grouped into stories, by the load or by the workspace."""
+    runs: list[int] = []
+
+    def spy(*args, **kwargs):
+        runs.append(1)
+        return story_ids(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "story_ids", spy)
+    monkeypatch.setattr(workspace_module, "story_ids", spy)
+    return runs
+
+
+def test_a_warm_load_reads_the_story_map_saved_with_the_frames(tmp_path, story_groupings):
+    root = corpus_folder(tmp_path / "data")
+    write_doc(root / "news" / "syndicated.md", article(12, title="Story number 2", publishedDateTime="2026-03-02T12:00:00Z"))  # joins story 2 by its title
+    age(root)
+    open_workspace(root, cache=tmp_path / "cache")
+    assert story_groupings == [1]
+    story_groupings.clear()
+    warm = open_workspace(root, cache=tmp_path / "cache")
+    assert story_groupings == []  # grouping a million articles takes seconds: not on every load
+    corpus = warm.corpus
+    assert_frame_equal(warm.story_map, story_ids(corpus.articles, corpus.related))
+    assert warm.story_map[s.STORY_ID].nunique() == len(corpus.articles) - 1
+
+
+def test_the_last_load_reads_back_as_a_warm_load_without_a_stat_of_every_file(tmp_path, monkeypatch):
+    root = corpus_folder(tmp_path / "data")
+    assert corpus_module.last_load(root, cache=tmp_path / "cache") is None  # nothing kept yet
+    load_corpus(root, cache=tmp_path / "cache")
+    warm = load_corpus(root, cache=tmp_path / "cache")
+    stats: list[str] = []
+    real = corpus_module.file_fingerprints
+    monkeypatch.setattr(corpus_module, "file_fingerprints", lambda paths: stats.extend(paths) or real(paths))
+    last = corpus_module.last_load(root, cache=tmp_path / "cache")
+    assert stats == [str(root / "news" / "notes.csv")]  # the ignored files only: the documents' come from the cache
+    assert_same_corpus(last, warm)
+    assert last.version == warm.version == fingerprint(root, cache=tmp_path / "cache")
+    assert corpus_module.last_load(root, cache=False) is None
+
+
+def test_there_is_no_last_load_while_a_cached_row_is_due_to_be_parsed_again(tmp_path):
+    (tmp_path / "data").mkdir()
+    write_doc(tmp_path / "data" / "fresh.md", article(1))  # written moments ago: parsed again by every load
+    load_corpus(tmp_path / "data", cache=tmp_path / "cache")
+    assert corpus_module.last_load(tmp_path / "data", cache=tmp_path / "cache") is None
+
+
 def test_an_empty_folder_round_trips_its_empty_frames(tmp_path, corpus_steps):
     (tmp_path / "data").mkdir()
     age(tmp_path / "data")
@@ -334,7 +389,7 @@ def test_damaged_or_stale_saved_frames_are_built_again(tmp_path, corpus_steps, d
     root = corpus_folder(tmp_path / "data")
     load_corpus(root, cache=tmp_path / "cache")
     older = {path.name: path.read_bytes() for path in frame_files(tmp_path / "cache")}
-    assert len(older) == len(FRAMES)
+    assert len(older) == len(FRAMES) + 1  # and the story map
     write_doc(root / "news" / "7.md", article(7))
     os.utime(root / "news" / "7.md", (LONG_AGO, LONG_AGO))
     age(root, LONG_AGO + 100, files=False)
@@ -367,7 +422,7 @@ def test_the_cache_stamp_covers_the_loading_code_only():
     framing = {path.name for path in cache_module._loading_modules(cache_module.FRAMING_MODULES)}
     assert {"parse.py", "validate.py", "safe_yaml.py", "fast_yaml.py", "urls.py", "schema.py", "cache.py"} <= parsing
     assert not parsing & {"corpus.py", "flatten.py"}
-    assert parsing | {"corpus.py", "flatten.py", "file_stats.py"} <= framing
+    assert parsing | {"corpus.py", "flatten.py", "file_stats.py", "stories.py", "titles.py"} <= framing
     assert not framing & {"report.py", "metrics.py", "views.py", "charts.py", "cli.py"}
 
 
