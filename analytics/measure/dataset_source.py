@@ -83,7 +83,7 @@ class DatasetSource:
     @cached_property
     def outlets(self) -> pd.DataFrame:
         """`provider_domain, provider_name, articles`: every outlet, most articles first (ties by name)."""
-        whole = self.rollups.select().articles
+        whole = self.rollup_rows(Filters()).articles
         if whole.empty:
             return pd.DataFrame({s.PROVIDER_DOMAIN: [], s.PROVIDER_NAME: [], ARTICLES: []})
         counted = whole.groupby([s.PROVIDER_DOMAIN, s.PROVIDER_NAME], observed=True, dropna=False)[ARTICLES].sum().reset_index()
@@ -92,7 +92,7 @@ class DatasetSource:
     @cached_property
     def topics(self) -> list[str]:
         """Every topic, most mentioned first (ties by name)."""
-        whole = self.rollups.select().topics
+        whole = self.rollup_rows(Filters()).topics
         if whole.empty:
             return []
         counted = whole.groupby(s.TOPIC, observed=True)[MENTIONS].sum().reset_index()
@@ -101,7 +101,7 @@ class DatasetSource:
     @cached_property
     def values(self) -> dict[str, list[str]]:
         """The categories and types found, sorted."""
-        whole = self.rollups.select().articles
+        whole = self.rollup_rows(Filters()).articles
         return {column: sorted(whole[column].dropna().astype(str).unique()) if len(whole) else [] for column in (s.CATEGORY, s.TYPE)}
 
     @cached_property
