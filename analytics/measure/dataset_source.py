@@ -1,7 +1,7 @@
 """A dataset opened for a long-running program: the whole data's facts at once, rows only as views need them.
 
 The dashboard holds one `DatasetSource` per dataset folder for every session. What the sidebar
-offers and what the Overview draws come from the manifest and the rollups (kept in memory),
+offers and what the Overview draws come from the manifest and the rollups,
 whatever the dataset's size; for filters the stored rollups cannot answer (topics, scores,
 text), from the rollups of the selected rows, read with only the columns rollups need. A view that needs the articles themselves gets a *window*: the rows
 the filters keep, read through DuckDB (`dataset_rows.select`) into an ordinary `Workspace`, from
@@ -54,7 +54,7 @@ class DatasetSource:
         self.folder = os.fspath(folder)
         self.manifest = ds.read_manifest(folder)
         self.version = ds.dataset_version(folder)
-        self.rollups = dr.Rollups(folder, in_memory=True)
+        self.rollups = dr.Rollups(folder)
         self.reader = dr.Reader(folder)  # one for every read: the manifest and each column's categories found once
         self._lock = threading.Lock()
         self._windows: dict[tuple[Filters, ...], Workspace] = {}

@@ -48,6 +48,8 @@ from analytics.present.report_format import label_periods
 
 # Spike stories and events are read as rows; past this many a period's rows are not listed.
 LISTED_ROWS = 200_000
+# What grouping stories and listing a spike's stories read of each article (not its text).
+STORY_COLUMNS = [s.TITLE, s.PUBLISHED_AT, s.CANONICAL_URL, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY]
 
 
 def choices(src: DatasetSource, today: date | None = None) -> ct.Choices:
@@ -133,7 +135,9 @@ def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, gr
         return pd.DataFrame()
     spans = [pd.Period(pd.Timestamp(start), freq=m.GRANULARITIES[granularity]) for start in sorted(found[m.PERIOD].unique())]
     try:
-        rows = dr.select(src.reader, filters, related=True, max_rows=LISTED_ROWS, within=[(p.start_time.date(), p.end_time.date()) for p in spans])
+        rows = dr.select(
+            src.reader, filters, columns=STORY_COLUMNS, related=True, max_rows=LISTED_ROWS, within=[(p.start_time.date(), p.end_time.date()) for p in spans]
+        )
     except dr.SelectionTooLarge:
         return pd.DataFrame()
     articles, topics, related = rows.articles, rows.topics, rows.related
