@@ -80,26 +80,26 @@ def select(
 def outlets(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """Every outlet of the dataset: `provider_domain, provider_name` (what outlet names are resolved against)."""
     reader = _Reader(folder)
-    query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.table('articles')} ORDER BY 1, 2"
+    query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.plain('articles')} ORDER BY 1, 2"
     return reader.sql(query).df().astype(s.STRING)
 
 
 def topic_names(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """Every topic of the dataset, one row each: `topic`."""
     reader = _Reader(folder)
-    return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.table('topics')} ORDER BY 1").df().astype(s.STRING)
+    return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.plain('topics')} ORDER BY 1").df().astype(s.STRING)
 
 
 def document_types(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """Every document type of the dataset, one row each: `type` (what events are told apart by)."""
     reader = _Reader(folder)
-    return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.table('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
+    return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.plain('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
 
 
 def date_span(folder: str | os.PathLike[str]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The first and last publication times in the dataset (None when no article is dated)."""
     reader = _Reader(folder)
-    query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.table('articles')}"
+    query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.plain('articles')}"
     first, last = reader.sql(query).fetchone()  # as numbers: aware values would need pytz
     return tuple(pd.Timestamp(value, unit="us", tz="UTC") if value is not None else None for value in (first, last))
 
@@ -113,24 +113,47 @@ class _Reader:
         self.connection = duckdb.connect()
         self.connection.execute("SET TimeZone = 'UTC'")
         months = ds.sorted_months(self.manifest.months)
+        self._split = [month for month in months if len(ds.month_parts(self.manifest.months[month])) > 1]
         offsets = {name: _offsets(self.manifest, months, name) for name in ("articles", "topics", "related")}
         for name, values in offsets.items():
             rows = pd.DataFrame({ds.MONTH: months, "_offset": [values[m] for m in months], "_order": range(len(months))})
             self.connection.register(f"_{name}_offsets", rows)
+        if self._split:
+            self.connection.execute(_keys_query(self._files("articles", self._split)))
         self.articles = self.table("articles")
-        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.table('topics')}")
+        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.plain('topics')}")
+
+    def _files(self, name: str, months: list[str]) -> str:
+        """The manifest's files of frame `name` in these months, as a DuckDB list literal ('' for none)."""
+        chosen = ds.Manifest(self.manifest.sources, self.manifest.options, months={m: self.manifest.months[m] for m in months})
+        files = ds.frame_files(self.folder, name, chosen)
+        return f"[{', '.join(_quoted(str(path)) for path in files)}]" if files else ""
+
+    def plain(self, name: str) -> str:
+        """A relation of one frame's rows with `month`, in no particular order."""
+        files = self._files(name, list(self.manifest.months))
+        return f"read_parquet({files}, hive_partitioning = true)" if files else f"({_empty(name)})"
 
     def table(self, name: str) -> str:
         """A relation of one frame with `month`, its row's global position (`_row`) and global article keys."""
-        files = str(self.folder / name / f"{ds.MONTH}=*" / "*.parquet")
-        if not any(self.folder.glob(f"{name}/{ds.MONTH}=*/*.parquet")):
-            return f"(SELECT * FROM ({_empty(name)}))"
-        key = f", t.{s.ARTICLE_KEY} + a._offset AS {s.ARTICLE_KEY}" if name != "problems" else ""
-        return (
-            f"(SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
-            f" FROM read_parquet('{_quoted(files)}', hive_partitioning = true, file_row_number = true) AS t"
-            f" JOIN _{name}_offsets AS o USING ({ds.MONTH}) JOIN _articles_offsets AS a USING ({ds.MONTH}))"
-        )
+        split = self._split if name != "problems" else []  # problems are one part a month
+        whole, split = self._files(name, [m for m in self.manifest.months if m not in split]), self._files(name, split)
+        offsets = f"JOIN _{name}_offsets AS o ON o.{ds.MONTH} = t.{ds.MONTH} JOIN _articles_offsets AS a ON a.{ds.MONTH} = t.{ds.MONTH}"
+        queries = []
+        if whole:
+            key = f", t.{s.ARTICLE_KEY} + a._offset AS {s.ARTICLE_KEY}" if name != "problems" else ""
+            queries.append(
+                f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY + ', ' if key else ''}file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
+                f" FROM read_parquet({whole}, hive_partitioning = true, file_row_number = true) AS t {offsets}"
+            )
+        if split:  # months of several parts: each row's place from its article's place in the month (`_keys`)
+            row = "k.key" if name == "articles" else f"k.{name}_start + t.file_row_number - k.{name}_local"
+            queries.append(
+                f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number, filename), k.key + a._offset AS {s.ARTICLE_KEY}, {row} + o._offset AS {_ROW}, o._order AS _month_order"
+                f" FROM read_parquet({split}, hive_partitioning = true, file_row_number = true, filename = true) AS t"
+                f" JOIN _keys AS k ON k.{ds.MONTH} = t.{ds.MONTH} AND k.part = parse_filename(t.filename, true) AND k.local_key = t.{s.ARTICLE_KEY} {offsets}"
+            )
+        return f"({' UNION ALL BY NAME '.join(queries)})" if queries else f"(SELECT * FROM ({_empty(name)}))"
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
         return self.connection.execute(query, params or [])
@@ -151,11 +174,32 @@ class _Reader:
 
     def _categorical(self, name: str, column: str, values: pa.ChunkedArray) -> pa.Array:
         """The values as a dictionary of every value the whole frame has, sorted (as `load_corpus` makes categories)."""
-        every = self.sql(f"SELECT DISTINCT {column} FROM {self.table(name)} WHERE {column} IS NOT NULL").arrow()
+        every = self.sql(f"SELECT DISTINCT {column} FROM {self.plain(name)} WHERE {column} IS NOT NULL").arrow()
         every = every.read_all() if isinstance(every, pa.RecordBatchReader) else every
         dictionary = pa.array(sorted(every[column].to_pylist()), pa.string())
         indices = pc.index_in(values, value_set=dictionary)
         return pa.DictionaryArray.from_arrays(indices.combine_chunks() if isinstance(indices, pa.ChunkedArray) else indices, dictionary)
+
+
+def _keys_query(files: str) -> str:
+    """A table `_keys` of the articles of months stored in several parts: each one's key in its month and where its child rows start.
+
+    Article order is `analytics.store.dataset.month_keys`'s; an article's topic (related, image)
+    rows start in the month after those of the articles before it, and in its part after those
+    of the part's articles before it (`n_topics`… count them).
+    """
+    month, ordered = f"PARTITION BY {ds.MONTH}", f"ORDER BY {s.PUBLISHED_AT} IS NULL, {s.PUBLISHED_AT}, {s.PATH}"
+    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    starts = [
+        f"coalesce(sum(coalesce({count}, 0)) OVER ({window} {before}), 0) AS {name}_{where}"
+        for name, count in (("topics", s.N_TOPICS), ("related", s.N_RELATED), ("images", s.N_IMAGES))
+        for where, window in (("start", f"{month} {ordered}"), ("local", f"{month}, filename ORDER BY {s.ARTICLE_KEY}"))
+    ]
+    return (
+        f"CREATE TEMP TABLE _keys AS SELECT {ds.MONTH}, parse_filename(filename, true) AS part, {s.ARTICLE_KEY} AS local_key,"
+        f" row_number() OVER ({month} {ordered}) - 1 AS key, {', '.join(starts)}"
+        f" FROM read_parquet({files}, hive_partitioning = true, filename = true)"
+    )
 
 
 def _offsets(manifest: ds.Manifest, months: list[str], name: str) -> dict[str, int]:
@@ -180,7 +224,8 @@ def _utc(day: date) -> datetime:
 
 
 def _quoted(text: str) -> str:
-    return text.replace("'", "''")
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _where(filters: Filters, time: str = s.PUBLISHED_AT) -> tuple[str, list]:
@@ -240,14 +285,15 @@ def read_rollups(folder: str | os.PathLike[str], filters: Filters = Filters()) -
     if not answerable_by_rollups(filters):
         raise ValueError("topic, score and text filters need the articles' rows, not the rollups")
     where, params = _where(filters, rollup_columns.DAY)  # a day is within the dates exactly when its articles are
+    manifest = ds.read_manifest(folder)
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
     frames = {}
     for name in ("articles", "topics", "scores"):
-        files = Path(folder, ds.ROLLUPS, name)
-        if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
-            pattern = _quoted(str(files / f"{ds.MONTH}=*" / "*.parquet"))
-            query = f"SELECT * EXCLUDE ({ds.MONTH}) FROM read_parquet('{pattern}', hive_partitioning = true) WHERE {where}"
+        files = ds.frame_files(folder, f"{ds.ROLLUPS}/{name}", manifest)
+        if files:  # a month's parts are rollups of different articles: the same group may have a row in each, to be added up
+            listed = ", ".join(_quoted(str(path)) for path in files)
+            query = f"SELECT * EXCLUDE ({ds.MONTH}) FROM read_parquet([{listed}], hive_partitioning = true) WHERE {where}"
             table = connection.execute(query, params).arrow()
             table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
             frames[name] = table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
