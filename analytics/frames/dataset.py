@@ -213,15 +213,18 @@ def _parse(
         for files in ([path for path in todo if not is_url(path)], [path for path in todo if is_url(path)])
         for chunk in (files[i:i + PART_FILES] for i in range(0, len(files), PART_FILES))
     ]
-    kept = known.take(pa.array([row for row in reuse if row is not None], pa.int64())) if known is not None else None
-    if kept is not None:
-        stale = sorted(set(known[_PART].filter(pc.invert(pc.is_in(known[s.PATH], value_set=kept[s.PATH]))).to_pylist()))
+    parsed, kept = len(tasks), None
+    if known is not None:
+        used = np.zeros(known.num_rows, dtype=bool)
+        used[[row for row in reuse if row is not None]] = True
+        kept = known if used.all() else known.filter(pa.array(used))  # the order of the rows does not matter
+        stale = sorted(set(known[_PART].filter(pa.array(~used)).to_pylist()))
         tasks += [
             client.submit(_rewrite_part_file, str(folder), name, kept[s.PATH].filter(pc.equal(kept[_PART], name)), _new_part(), pure=False)
             for name in stale
         ]
-        kept = kept.filter(pc.invert(pc.is_in(kept[_PART], value_set=pa.array(stale, pa.string()))))
-    parsed = len(tasks) - (len(stale) if kept is not None else 0)
+        if stale:
+            kept = kept.filter(pc.invert(pc.is_in(kept[_PART], value_set=pa.array(stale, pa.string()))))
     done = client.gather(tasks)
     tables = ([kept] if kept is not None else []) + done
     empty = _files_schema().empty_table()
