@@ -9,8 +9,10 @@ decisions come back to this process (the duplicates, the outlets, ids that colli
 month's frames are then built and written by a task of its own.
 
 A second build of the same sources reuses the parsed rows of every file whose fingerprint did
-not change, parses new and changed files only, and rewrites only the months whose inputs
-changed.
+not change and parses new and changed files only. When the only changes are new documents, the
+whole-corpus step is not run again: the new rows are joined against the decisions the last
+build kept and added to their months as further parts (`analytics.frames.dataset_additions`).
+Otherwise only the months whose inputs changed are written again.
 """
 
 from __future__ import annotations
@@ -275,7 +277,7 @@ def _part_files(folder: Path, files: pa.Table) -> dict[str, list[str]]:
 
 def _sweep(folder: Path, parts: dict[str, list[str]], manifest: ds.Manifest) -> None:
     """Delete the files this build no longer uses (once the manifest that stops naming them is written)."""
-    ds.remove_unnamed(folder, manifest, ds.FRAMES + tuple(f"{ds.ROLLUPS}/{name}" for name in ROLLUPS))
+    ds.remove_unnamed(folder, manifest, ds.FRAMES + (ds.KEYS,) + tuple(f"{ds.ROLLUPS}/{name}" for name in ROLLUPS))
     used = {path for files in parts.values() for path in files}
     for path in Path(folder, ds.PARSED).glob(f"{ds.MONTH}=*/*.parquet"):
         if str(path) not in used:

@@ -226,6 +226,9 @@ def addition_task(
     frames = {"articles": flat.articles, "topics": flat.topics, "related": flat.related, "images": flat.images}
     _write_part(folder, month, part, frames, flat.articles, flat.topics)
     ds.write_frame(folder, "problems", month, problems, part)
+    parts = (ds.month_parts(before) if before is not None else []) + [part]
+    if len(parts) > 1:
+        ds.write_keys(folder, month, parts, part)
     entry = dict(before or {})
     entry.update({name: int(entry.get(name, 0)) + len(frame) for name, frame in frames.items()})
     entry.update(
@@ -233,7 +236,9 @@ def addition_task(
         problems=len(problems),
         skipped=int(entry.get("skipped", 0)) + _skipped(flat.problems),
         duplicates=len(copies),
-        parts=(ds.month_parts(before) if before is not None else []) + [part],
+        parts=parts,
         problems_part=part,
     )
+    if len(parts) > 1:
+        entry[ds.KEYS_PART] = part
     return entry

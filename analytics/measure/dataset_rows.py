@@ -119,7 +119,7 @@ class _Reader:
             rows = pd.DataFrame({ds.MONTH: months, "_offset": [values[m] for m in months], "_order": range(len(months))})
             self.connection.register(f"_{name}_offsets", rows)
         if self._split:
-            self.connection.execute(_keys_query(self._files("articles", self._split)))
+            self.connection.execute(f"CREATE VIEW _keys AS SELECT * FROM read_parquet({self._files(ds.KEYS, self._split)}, hive_partitioning = true)")
         self.articles = self.table("articles")
         self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.plain('topics')}")
 
@@ -146,7 +146,7 @@ class _Reader:
                 f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY + ', ' if key else ''}file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
                 f" FROM read_parquet({whole}, hive_partitioning = true, file_row_number = true) AS t {offsets}"
             )
-        if split:  # months of several parts: each row's place from its article's place in the month (`_keys`)
+        if split:  # months of several parts: each row's place from its article's place in the month (`ds.KEYS`)
             row = "k.key" if name == "articles" else f"k.{name}_start + t.file_row_number - k.{name}_local"
             queries.append(
                 f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number, filename), k.key + a._offset AS {s.ARTICLE_KEY}, {row} + o._offset AS {_ROW}, o._order AS _month_order"
@@ -179,27 +179,6 @@ class _Reader:
         dictionary = pa.array(sorted(every[column].to_pylist()), pa.string())
         indices = pc.index_in(values, value_set=dictionary)
         return pa.DictionaryArray.from_arrays(indices.combine_chunks() if isinstance(indices, pa.ChunkedArray) else indices, dictionary)
-
-
-def _keys_query(files: str) -> str:
-    """A table `_keys` of the articles of months stored in several parts: each one's key in its month and where its child rows start.
-
-    Article order is `analytics.store.dataset.month_keys`'s; an article's topic (related, image)
-    rows start in the month after those of the articles before it, and in its part after those
-    of the part's articles before it (`n_topics`… count them).
-    """
-    month, ordered = f"PARTITION BY {ds.MONTH}", f"ORDER BY {s.PUBLISHED_AT} IS NULL, {s.PUBLISHED_AT}, {s.PATH}"
-    before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
-    starts = [
-        f"coalesce(sum(coalesce({count}, 0)) OVER ({window} {before}), 0) AS {name}_{where}"
-        for name, count in (("topics", s.N_TOPICS), ("related", s.N_RELATED), ("images", s.N_IMAGES))
-        for where, window in (("start", f"{month} {ordered}"), ("local", f"{month}, filename ORDER BY {s.ARTICLE_KEY}"))
-    ]
-    return (
-        f"CREATE TEMP TABLE _keys AS SELECT {ds.MONTH}, parse_filename(filename, true) AS part, {s.ARTICLE_KEY} AS local_key,"
-        f" row_number() OVER ({month} {ordered}) - 1 AS key, {', '.join(starts)}"
-        f" FROM read_parquet({files}, hive_partitioning = true, filename = true)"
-    )
 
 
 def _offsets(manifest: ds.Manifest, months: list[str], name: str) -> dict[str, int]:

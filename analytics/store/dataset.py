@@ -21,7 +21,7 @@ A month's articles, topics, related and images are one or more parts: a build th
 documents to a month writes their rows as a further part instead of rewriting the month. Within
 a part, rows are in the order `load_corpus` numbers them and `article_key` is the number within
 the part; a reader merges a month's parts into article order (dated before undated, earlier
-before later, then by path: `month_keys`) and adds the month's offset (`Manifest.offsets`), so
+before later, then by path: the month's `KEYS`, written with its last part) and adds the month's offset (`Manifest.offsets`), so
 neither a new part nor a new month rewrites anything already written. Rollups are additive: a
 month's parts are summed by whoever reads them. Problems are one file per month, files' problems
 sorted by path and duplicates in first-copy order.
@@ -51,6 +51,12 @@ FILES = "files"  # the fingerprints' file: `files.parquet` (format 1), then `fil
 PARSED = "parsed"
 ROLLUPS = "rollups"
 DECISIONS = "decisions"
+# A month of several parts has a keys file (`keys/month=…/<build>.parquet`, named by `KEYS_PART`): for
+# each article (`part`, `local_key`: its key within the part) its `key` in the month, and where its
+# topic, related and image rows start in the month (`topics_start`…) and in its part
+# (`topics_local`…), so that readers put every row in its place without sorting the month again.
+KEYS = "keys"
+KEYS_PART = "keys_part"
 UNDATED = "undated"
 MONTH = "month"
 FRAMES = tuple(FRAME_DTYPES)
@@ -145,11 +151,14 @@ def frame_path(folder: str | os.PathLike[str], frame: str, month: str, part: str
 
 
 def frame_files(folder: str | os.PathLike[str], frame: str, manifest: Manifest) -> list[Path]:
-    """Every file the manifest names for one frame (`problems`, `articles`, `rollups/topics`…), month by month in order."""
+    """Every file the manifest names for one frame (`problems`, `articles`, `rollups/topics`, `keys`…), month by month in order."""
     files = []
     for month in sorted_months(manifest.months):
         entry = manifest.months[month]
-        parts = [problems_part(entry)] if frame == "problems" else month_parts(entry)
+        if frame == KEYS:
+            parts = [entry[KEYS_PART]] if KEYS_PART in entry else []
+        else:
+            parts = [problems_part(entry)] if frame == "problems" else month_parts(entry)
         files += [path for path in (frame_path(folder, frame, month, part) for part in parts) if path.exists()]
     return files
 
@@ -230,29 +239,42 @@ def _month_table(folder: str | os.PathLike[str], name: str, month: str, entry: d
     tables = [pq.read_table(path, columns=columns) for path in paths if path.exists()]
     if len(tables) <= 1:
         return tables[0] if tables else None
-    keys = month_keys(folder, month, parts)
+    keys = pq.read_table(frame_path(folder, KEYS, month, entry[KEYS_PART]), columns=["part", "key"])
     column = tables[0].schema.get_field_index(s.ARTICLE_KEY)
-    tables = [table.set_column(column, s.ARTICLE_KEY, pa.array(mine[table[s.ARTICLE_KEY].to_numpy()])) for table, mine in zip(tables, keys)]
+    mine = [keys["key"].filter(pc.equal(keys["part"], part)).to_numpy() for part in parts]  # stored by part and key within it
+    tables = [table.set_column(column, s.ARTICLE_KEY, pa.array(at[table[s.ARTICLE_KEY].to_numpy()])) for table, at in zip(tables, mine)]
     table = pa.concat_tables(tables)
     return table.take(pc.sort_indices(table[s.ARTICLE_KEY]))  # a stable sort: an article's rows keep their order
 
 
-def month_keys(folder: str | os.PathLike[str], month: str, parts: list[str]) -> list[np.ndarray]:
-    """For each part of a month, each of its articles' key within the month: their place in article order.
-
-    Article order is `analytics.frames.flatten.first_copy_order`'s (dated before undated, earlier
-    before later, then by path), which a part's own rows already follow.
-    """
-    tables = [pq.read_table(frame_path(folder, "articles", month, part), columns=[s.PUBLISHED_AT, s.PATH]) for part in parts]
-    keys = pa.concat_tables(tables)
-    stamps = keys[s.PUBLISHED_AT]
-    order = pc.sort_indices(
-        pa.table({"undated": pc.is_null(stamps), "at": stamps, "path": keys[s.PATH]}),
+def write_keys(folder: str | os.PathLike[str], month: str, parts: list[str], name: str) -> None:
+    """Write the keys of a month of several parts (see `KEYS`) as the file `name`, from the articles of its parts."""
+    counts = {"topics": s.N_TOPICS, "related": s.N_RELATED, "images": s.N_IMAGES}
+    tables = [pq.read_table(frame_path(folder, "articles", month, part), columns=[s.PUBLISHED_AT, s.PATH, *counts.values()]) for part in parts]
+    articles = pa.concat_tables(tables)
+    stamps = articles[s.PUBLISHED_AT]
+    order = pc.sort_indices(  # article order: `analytics.frames.flatten.first_copy_order`'s, which a part's own rows follow
+        pa.table({"undated": pc.is_null(stamps), "at": stamps, "path": articles[s.PATH]}),
         sort_keys=[("undated", "ascending"), ("at", "ascending"), ("path", "ascending")],
     ).to_numpy()
-    ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(len(order))
-    return np.split(ranks, np.cumsum([table.num_rows for table in tables])[:-1])
+    keys = np.empty(len(order), dtype=np.int64)
+    keys[order] = np.arange(len(order))
+    sizes = [table.num_rows for table in tables]
+    columns = {
+        "part": pa.array(np.repeat(np.array(parts, dtype=object), sizes), pa.string()),
+        "local_key": pa.array(np.concatenate([np.arange(size) for size in sizes]) if sizes else [], pa.int64()),
+        "key": pa.array(keys),
+    }
+    for frame, column in counts.items():
+        rows = articles[column].fill_null(0).to_numpy()
+        columns[f"{frame}_start"] = pa.array(_starts(rows[order])[keys])  # where the article's rows start in the month
+        columns[f"{frame}_local"] = pa.array(np.concatenate([_starts(part) for part in np.split(rows, np.cumsum(sizes)[:-1])]))  # and in its part
+    write_table(pa.table(columns), frame_path(folder, KEYS, month, name))
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """Where each of consecutive runs of these lengths starts."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(counts) else np.zeros(0, np.int64)
 
 
 def _problems_in_load_order(table: pa.Table) -> pa.Table:
