@@ -56,7 +56,6 @@ from analytics.frames.flatten import (
     name_counts,
 )
 from analytics.frames.rollups import ROLLUPS
-from analytics.read.ingest import Problem
 from analytics.read.parse import PARSED_SCHEMA, RACY_WINDOW_NS, parse_chunk, text_id
 from analytics.read.remote import is_url, list_remote, parse_remote
 from analytics.store import dataset as ds
@@ -294,11 +293,11 @@ def _decide(parts: dict[str, list[str]], sources: tuple[str, ...]) -> Decisions:
 
     files = [path for month in parts.values() for path in month]
     if not files:
-        return Decisions(_duplicates_frame([]), empty_counts(), _ids_meta())
+        return Decisions(_duplicates_meta(), empty_counts(), _ids_meta())
     keys = dd.read_parquet(files, columns=_KEY_COLUMNS)
     loaded = keys[keys[s.TITLE].notnull()].drop(columns=[s.TITLE]).persist()
     with_url = loaded[loaded[s.CANONICAL_URL].notnull()][[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]]
-    later = with_url.shuffle(on=s.CANONICAL_URL).map_partitions(_later_copies, meta=_duplicates_frame([]))
+    later = with_url.shuffle(on=s.CANONICAL_URL).map_partitions(_later_copies, meta=_duplicates_meta())
     counts = loaded[[s.PROVIDER_DOMAIN, s.PROVIDER_NAME]].map_partitions(_name_counts, meta=_counts_meta())
     duplicates, counted = dask.compute(later, counts)
     duplicates = in_first_copy_order(duplicates)
@@ -318,7 +317,7 @@ def _later_copies(part: pd.DataFrame) -> pd.DataFrame:
     return duplicates_frame(part, problems)
 
 
-def _duplicates_frame(problems: list[Problem]) -> pd.DataFrame:
+def _duplicates_meta() -> pd.DataFrame:
     return s.empty_frame(DUPLICATE_DTYPES)
 
 
