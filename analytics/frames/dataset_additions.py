@@ -77,11 +77,12 @@ def add_documents(
     old = _old_articles(build.folder, previous)
     duplicates, demoted, renamed_copies = _later_copies(loaded, old, before.duplicates)
     kept = loaded[~loaded[s.PATH].isin(duplicates[s.PATH])]
-    if _ids_collide(kept, old[~old[s.PATH].isin(demoted[s.PATH])], build.sources) or demoted[s.PATH].isin(before.ids[s.PATH]).any():
+    if _ids_collide(kept, old[s.DOC_ID], demoted[s.DOC_ID], build.sources) or demoted[s.PATH].isin(before.ids[s.PATH]).any():
         return None
     counts = _counts(before.counts, loaded)
     renamed = _renamed(best_names(before.counts), best_names(counts))
-    rebuild = set(demoted[ds.MONTH]) | set(renamed_copies[ds.MONTH]) | set(old[ds.MONTH][old[s.PROVIDER_DOMAIN].isin(renamed)])
+    renamed_months = old[ds.MONTH].filter(pc.is_in(old[s.PROVIDER_DOMAIN], value_set=pa.array(renamed, pa.string())))
+    rebuild = set(demoted[ds.MONTH]) | set(renamed_copies[ds.MONTH]) | set(renamed_months.to_pylist())
     decisions = Decisions(duplicates, counts, before.ids)
     added = {month: fresh[month] for month in set(new[ds.MONTH])}
     return (*_write(build, previous, parts, added, changed.paths, decisions, rebuild), decisions)
@@ -137,23 +138,20 @@ def _new_rows(fresh: dict[str, list[str]], again: pa.Array) -> pd.DataFrame:
     return frame
 
 
-def _old_articles(folder: Path, previous: ds.Manifest) -> pd.DataFrame:
-    """Every article of the dataset: its id, path, time, address, outlet and month."""
-    tables, months = [], []
+def _old_articles(folder: Path, previous: ds.Manifest) -> pa.Table:
+    """Every article of the dataset: its id, path, time, address, outlet and month (kept as Arrow: a million rows as Python strings would cost seconds)."""
+    tables = []
     for month, entry in previous.months.items():
         for part in ds.month_parts(entry):
             path = ds.frame_path(folder, "articles", month, part)
             if path.exists():
-                tables.append(pq.read_table(path, columns=_OLD_COLUMNS))
-                months.append(np.full(tables[-1].num_rows, month, dtype=object))
-    if not tables:
-        return pd.DataFrame({name: pd.Series(dtype=s.TIMESTAMP if name == s.PUBLISHED_AT else s.STRING) for name in _OLD_COLUMNS + [ds.MONTH]})
-    frame = pa.concat_tables(tables).to_pandas(types_mapper={pa.string(): s.STRING}.get)
-    frame[ds.MONTH] = pd.Series(np.concatenate(months), dtype=s.STRING, index=frame.index)
-    return frame
+                table = pq.read_table(path, columns=_OLD_COLUMNS)
+                tables.append(table.append_column(ds.MONTH, pa.array([month] * table.num_rows, pa.string())))
+    schema = pa.schema([(name, pa.timestamp("us", tz="UTC") if name == s.PUBLISHED_AT else pa.string()) for name in [*_OLD_COLUMNS, ds.MONTH]])
+    return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
-def _later_copies(loaded: pd.DataFrame, old: pd.DataFrame, duplicates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _later_copies(loaded: pd.DataFrame, old: pa.Table, duplicates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every later copy once the new rows are joined, in first-copy order; old articles that became later copies; old later copies whose message changed.
 
     Only the addresses of new rows are looked at: for each, its old article, its old later
@@ -161,7 +159,8 @@ def _later_copies(loaded: pd.DataFrame, old: pd.DataFrame, duplicates: pd.DataFr
     """
     urls = loaded[s.CANONICAL_URL].dropna().unique()
     columns = [s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL, ds.MONTH]
-    was_kept = old[old[s.CANONICAL_URL].isin(urls)][columns].assign(**{_ORIGIN: "kept"})
+    found = old.filter(pc.is_in(old[s.CANONICAL_URL], value_set=pa.array(urls, pa.string())))
+    was_kept = found.to_pandas(types_mapper={pa.string(): s.STRING}.get)[columns + [s.DOC_ID]].assign(**{_ORIGIN: "kept"})
     was_later = duplicates[duplicates[s.CANONICAL_URL].isin(urls)]
     keys = pd.concat([was_kept, was_later[columns].assign(**{_ORIGIN: "later"}), loaded[loaded[s.CANONICAL_URL].notna()][columns].assign(**{_ORIGIN: "new"})], ignore_index=True)
     _, problems = later_copies(pa.Table.from_pandas(keys[[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]], preserve_index=False))
@@ -173,12 +172,13 @@ def _later_copies(loaded: pd.DataFrame, old: pd.DataFrame, duplicates: pd.DataFr
     return in_first_copy_order(pd.concat([others, found], ignore_index=True)), demoted, renamed
 
 
-def _ids_collide(kept: pd.DataFrame, old: pd.DataFrame, sources: tuple[str, ...]) -> bool:
-    """Whether a new article's id (its address's, else its relative path's) is another article's."""
+def _ids_collide(kept: pd.DataFrame, ids: pa.ChunkedArray, freed: pd.Series, sources: tuple[str, ...]) -> bool:
+    """Whether a new article's id (its address's, else its relative path's) is another article's: a new one's, or one of `ids` but those `freed`."""
     keys = RelativeKeys(sources)
     made = [url_id if not pd.isna(url_id) else text_id("path:" + keys.get(path, path)) for url_id, path in zip(kept[s.URL_ID], kept[s.PATH])]
-    ids = pa.array(made, pa.string())
-    return pc.count_distinct(ids).as_py() < len(made) or bool(pc.any(pc.is_in(ids, value_set=pa.array(old[s.DOC_ID], pa.string()))).as_py())
+    new = pa.array(made, pa.string())
+    taken = pc.is_in(new, value_set=ids).to_numpy(zero_copy_only=False) & ~pc.is_in(new, value_set=pa.array(freed, pa.string())).to_numpy(zero_copy_only=False)
+    return pc.count_distinct(new).as_py() < len(made) or bool(taken.any())
 
 
 def _counts(counts: pa.Table, loaded: pd.DataFrame) -> pa.Table:

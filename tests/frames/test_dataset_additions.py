@@ -82,11 +82,17 @@ def test_an_outlet_whose_display_name_changes_has_its_months_built_again(tmp_pat
     assert all(len(parts) == 1 for parts in _parts(tmp_path / "ds").values())
 
 
-def test_an_id_that_a_new_article_would_share_is_settled_by_the_whole_corpus_step(tmp_path, dask_scheduler):
+@pytest.mark.parametrize("earlier", [True, False])  # the new article comes before the old one in article order, or after
+def test_an_id_that_a_new_article_would_share_is_settled_by_the_whole_corpus_step(tmp_path, dask_scheduler, earlier):
     one, two = mixed_corpus(tmp_path)
+    write_old(one, "lone.md", article(63, webUrl=None, publishedDateTime="2026-04-15T00:00:00Z"))
     build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
-    write_old(one, "pair.md", article(61, webUrl=None, publishedDateTime="2026-05-30T00:00:00Z"))  # no address, the same relative path:
-    write_old(two, "pair.md", article(62, webUrl=None, publishedDateTime="2026-02-01T00:00:00Z"))  # the earlier keeps the id
+    when = "2026-04-01T00:00:00Z" if earlier else "2026-04-30T00:00:00Z"
+    write_old(two, "lone.md", article(64, webUrl=None, publishedDateTime=when))  # no address, an old article's relative path
+    assert build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler).every_row
+    assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
+    write_old(one, "pair.md", article(61, webUrl=None, publishedDateTime="2026-05-30T00:00:00Z"))  # two new ones with the same
+    write_old(two, "pair.md", article(62, webUrl=None, publishedDateTime="2026-02-01T00:00:00Z"))  # relative path: the earlier keeps the id
     assert build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler).every_row
     assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
 
