@@ -209,10 +209,11 @@ def _parse(
 ) -> tuple[pa.Table, pa.Table]:
     """Parse `todo` in parts on the cluster, drop what no longer holds from earlier parts; the fingerprint of every document, and of those parsed now (`todo`)."""
     racy_since = int(now.timestamp() * 1e9) - RACY_WINDOW_NS
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
     tasks = [
         client.submit(_parse_part, chunk, options, now, racy_since, str(folder), _new_part(), pure=False)
         for files in ([path for path in todo if not is_url(path)], [path for path in todo if is_url(path)])
-        for chunk in (files[i:i + PART_FILES] for i in range(0, len(files), PART_FILES))
+        for chunk in _chunks(files, workers)
     ]
     parsed, kept = len(tasks), None
     if known is not None:
@@ -230,6 +231,14 @@ def _parse(
     tables = ([kept] if kept is not None else []) + done
     empty = _files_schema().empty_table()
     return (pa.concat_tables(tables) if tables else empty), (pa.concat_tables(done[:parsed]) if parsed else empty)
+
+
+def _chunks(files: list[str], workers: int) -> list[list[str]]:
+    """`files` in parts of at most `PART_FILES`, as many as a multiple of the workers (5 parts on 2 workers would leave one idle for the last)."""
+    count = -(-len(files) // PART_FILES)
+    count = -(-count // workers) * workers if count else 0
+    size = -(-len(files) // count) if count else 1
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _new_part() -> str:
