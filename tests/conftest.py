@@ -139,3 +139,16 @@ def mixed_corpus(tmp_path: Path) -> tuple[Path, Path]:
     write_old(one, "broken.md", "---\ntitle: [unclosed\n---\nbody\n")
     write_old(one, "notes.csv", "not,a,document\n")
     return one, two
+
+
+def more_documents(one: Path, two: Path) -> None:
+    """New documents for a second build of `mixed_corpus`: between its articles, a later copy, a new month, one that fails."""
+    for n in (2, 5, 9):  # between March's articles, with topics and related items of their own
+        related = [{"title": f"Before {n}", "webUrl": f"https://other.test/b{n}", "provider": {"name": "Other", "domain": "other.test"}}]
+        write_old(two, f"later/march-{n}.md", article(100 + n, publishedDateTime=f"2026-03-{n:02d}T11:00:00Z", topics=["AI", "T9"], related=related))
+    april = article(110, publishedDateTime="2026-04-02T08:00:00Z", provider={"name": "Example", "domain": "example-news.test"})
+    write_old(one, "april/0.md", april)  # as early as april/2.md: first by path
+    write_old(two, "later/copy-of-2.md", article(2, publishedDateTime="2026-05-10T00:00:00Z"))  # a later copy of a March article
+    write_old(two, "later/undated.md", article(111, publishedDateTime=None))
+    write_old(two, "later/june.md", article(112, publishedDateTime="2026-06-01T00:00:00Z", topics=["Energy"]))
+    write_old(two, "later/broken.md", "---\ntitle: [unclosed\n---\nbody\n")

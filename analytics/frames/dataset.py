@@ -9,13 +9,14 @@ decisions come back to this process (the duplicates, the outlets, ids that colli
 month's frames are then built and written by a task of its own.
 
 A second build of the same sources reuses the parsed rows of every file whose fingerprint did
-not change, parses new and changed files only, and rewrites only the months whose inputs
-changed.
+not change and parses new and changed files only. When the only changes are new documents, the
+whole-corpus step is not run again: the new rows are joined against the decisions the last
+build kept and added to their months as further parts (`analytics.frames.dataset_additions`).
+Otherwise only the months whose inputs changed are written again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import time
@@ -32,17 +33,29 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics import schema as s
-from analytics.frames.corpus import problems_frame
+from analytics.frames.dataset_additions import Changed, add_documents
+from analytics.frames.dataset_months import (
+    DUPLICATE_DTYPES,
+    ID_DTYPES,
+    Build,
+    Decisions,
+    duplicates_frame,
+    empty_counts,
+    in_first_copy_order,
+    manifest_of,
+    month_digest,
+    month_task,
+    months_of,
+    names_digest,
+    save_decisions,
+)
 from analytics.frames.flatten import (
     RelativeKeys,
-    best_names,
     first_copy_order,
-    frames_of,
     later_copies,
     name_counts,
 )
-from analytics.frames.rollups import ROLLUPS, rollups
-from analytics.read.ingest import Problem
+from analytics.frames.rollups import ROLLUPS
 from analytics.read.parse import PARSED_SCHEMA, RACY_WINDOW_NS, parse_chunk, text_id
 from analytics.read.remote import is_url, list_remote, parse_remote
 from analytics.store import dataset as ds
@@ -69,6 +82,7 @@ class BuildReport:
     months_kept: int
     seconds: float
     manifest: ds.Manifest
+    every_row: bool = False  # the whole-corpus step read every document's row (else new rows were joined against the decisions kept)
 
 
 def build_dataset(
@@ -93,26 +107,40 @@ def build_dataset(
     now = datetime.now(timezone.utc)
     listing, fingerprints = _list_sources(sources)
     previous = _previous(folder, sources, options)
-    known = ds.read_files(folder) if previous is not None else None
+    known = ds.read_files(folder, previous) if previous is not None else None
     reuse = reusable_rows(known, listing.documents, fingerprints, time.time_ns()) if known is not None else [None] * len(listing.documents)
     todo = [path for path, row in zip(listing.documents, reuse) if row is None]
     say(f"{len(listing.documents):,} documents listed in {time.perf_counter() - started:.1f} s: {len(todo):,} to parse, {len(listing.documents) - len(todo):,} unchanged")
-    if previous is not None and not todo and len(listing.documents) == known.num_rows and listing.ignored == previous.ignored:
+    decided = known is not None and previous.decisions is not None  # else the whole-corpus step runs once to keep its decisions
+    if decided and not todo and len(listing.documents) == known.num_rows and listing.ignored == previous.ignored:
         say("nothing changed")  # every document as the manifest has it: the frames and rollups hold as written
         return BuildReport(str(folder), 0, known.num_rows, 0, len(previous.months), time.perf_counter() - started, previous)
     with _client(scheduler, workers) as client:
-        files = _parse(client, folder, todo, known, reuse, options, now)
-        say(f"parsed by {time.perf_counter() - started:.1f} s; finding duplicates, outlet names and ids")
+        build = Build(client, folder, sources, options, _new_part())
+        files, fresh = _parse(client, folder, todo, known, reuse, options, now)
         parts = _part_files(folder, files)
-        decisions = _decide(parts, sources)
-        say(f"decided by {time.perf_counter() - started:.1f} s; writing the months")
-        manifest, written = _write_months(client, folder, parts, sources, options, decisions, previous, say)
-    ds.write_table(files, Path(folder, ds.FILES))
+        added = None
+        changed = known[s.PATH].filter(pc.is_in(known[s.PATH], value_set=pa.array(todo, pa.string()))) if decided else None
+        if decided and len(listing.documents) - len(todo) + len(changed) == known.num_rows:  # none deleted: join the new rows against the decisions kept
+            say(f"parsed by {time.perf_counter() - started:.1f} s; adding the new documents to the months")
+            earlier = _part_files(folder, known.filter(pc.is_in(known[s.PATH], value_set=changed)))
+            added = add_documents(build, previous, parts, _part_files(folder, fresh), Changed(changed, earlier))
+        if added is None:
+            say(f"parsed by {time.perf_counter() - started:.1f} s; finding duplicates, outlet names and ids")
+            decisions = _decide(parts, sources)
+            say(f"decided by {time.perf_counter() - started:.1f} s; writing the months")
+            manifest, written = _write_months(build, parts, decisions, previous)
+        else:
+            manifest, written, decisions = added
+    say(f"{written} months written, {len(manifest.months) - written} unchanged")
+    save_decisions(folder, decisions, build.name)
+    manifest.files = ds.files_name(build.name)
+    ds.write_table(files, Path(folder, manifest.files))
     manifest.files_seen = len(listing.documents) + len(listing.ignored)
     manifest.ignored = listing.ignored
     manifest.counts.update(documents=len(listing.documents), ignored=len(listing.ignored))
     ds.write_manifest(folder, manifest)
-    _sweep(folder, parts)
+    _sweep(folder, parts, manifest)
     say(f"written by {time.perf_counter() - started:.1f} s")
     return BuildReport(
         folder=str(folder),
@@ -122,6 +150,7 @@ def build_dataset(
         months_kept=len(manifest.months) - written,
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        every_row=added is None,
     )
 
 
@@ -177,25 +206,39 @@ def _parse(
     reuse: list[int | None],
     options: s.LoadOptions,
     now: datetime,
-) -> pa.Table:
-    """Parse `todo` in parts on the cluster, drop what no longer holds from earlier parts; the fingerprint of every document."""
+) -> tuple[pa.Table, pa.Table]:
+    """Parse `todo` in parts on the cluster, drop what no longer holds from earlier parts; the fingerprint of every document, and of those parsed now (`todo`)."""
     racy_since = int(now.timestamp() * 1e9) - RACY_WINDOW_NS
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
     tasks = [
         client.submit(_parse_part, chunk, options, now, racy_since, str(folder), _new_part(), pure=False)
         for files in ([path for path in todo if not is_url(path)], [path for path in todo if is_url(path)])
-        for chunk in (files[i:i + PART_FILES] for i in range(0, len(files), PART_FILES))
+        for chunk in _chunks(files, workers)
     ]
-    kept = known.take(pa.array([row for row in reuse if row is not None], pa.int64())) if known is not None else None
-    if kept is not None:
-        stale = sorted(set(known[_PART].filter(pc.invert(pc.is_in(known[s.PATH], value_set=kept[s.PATH]))).to_pylist()))
+    parsed, kept = len(tasks), None
+    if known is not None:
+        used = np.zeros(known.num_rows, dtype=bool)
+        used[[row for row in reuse if row is not None]] = True
+        kept = known if used.all() else known.filter(pa.array(used))  # the order of the rows does not matter
+        stale = sorted(set(known[_PART].filter(pa.array(~used)).to_pylist()))
         tasks += [
             client.submit(_rewrite_part_file, str(folder), name, kept[s.PATH].filter(pc.equal(kept[_PART], name)), _new_part(), pure=False)
             for name in stale
         ]
-        kept = kept.filter(pc.invert(pc.is_in(kept[_PART], value_set=pa.array(stale, pa.string()))))
+        if stale:
+            kept = kept.filter(pc.invert(pc.is_in(kept[_PART], value_set=pa.array(stale, pa.string()))))
     done = client.gather(tasks)
     tables = ([kept] if kept is not None else []) + done
-    return pa.concat_tables(tables) if tables else _files_schema().empty_table()
+    empty = _files_schema().empty_table()
+    return (pa.concat_tables(tables) if tables else empty), (pa.concat_tables(done[:parsed]) if parsed else empty)
+
+
+def _chunks(files: list[str], workers: int) -> list[list[str]]:
+    """`files` in parts of at most `PART_FILES`, as many as a multiple of the workers (5 parts on 2 workers would leave one idle for the last)."""
+    count = -(-len(files) // PART_FILES)
+    count = -(-count // workers) * workers if count else 0
+    size = -(-len(files) // count) if count else 1
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _new_part() -> str:
@@ -232,15 +275,6 @@ def _write_part(folder: str, part: str, table: pa.Table) -> pa.Table:
 # --- the whole-corpus step -------------------------------------------------------------------
 
 
-@dataclass
-class _Decisions:
-    """What the whole corpus decides for each month: later copies, outlet names, ids that collided."""
-
-    duplicates: pd.DataFrame  # path, published_at, month, message; in first-copy order
-    names: pa.Table  # domain, name
-    ids: pd.DataFrame  # path, month, doc_id: articles whose id another article had first, and the id they get
-
-
 def _part_files(folder: Path, files: pa.Table) -> dict[str, list[str]]:
     """Each month's parsed part files that hold the documents of this build (left-overs of an interrupted build are not among them)."""
     parts: dict[str, list[str]] = {}
@@ -249,8 +283,9 @@ def _part_files(folder: Path, files: pa.Table) -> dict[str, list[str]]:
     return parts
 
 
-def _sweep(folder: Path, parts: dict[str, list[str]]) -> None:
-    """Delete the parsed part files this build no longer uses (once the manifest that stops naming them is written)."""
+def _sweep(folder: Path, parts: dict[str, list[str]], manifest: ds.Manifest) -> None:
+    """Delete the files this build no longer uses (once the manifest that stops naming them is written)."""
+    ds.remove_unnamed(folder, manifest, ds.FRAMES + (ds.KEYS,) + tuple(f"{ds.ROLLUPS}/{name}" for name in ROLLUPS))
     used = {path for files in parts.values() for path in files}
     for path in Path(folder, ds.PARSED).glob(f"{ds.MONTH}=*/*.parquet"):
         if str(path) not in used:
@@ -260,60 +295,39 @@ def _sweep(folder: Path, parts: dict[str, list[str]]) -> None:
             month.rmdir()
 
 
-def _decide(parts: dict[str, list[str]], sources: tuple[str, ...]) -> _Decisions:
-    """Duplicates, outlet names and colliding ids, worked out as dataframe operations on the cluster."""
+def _decide(parts: dict[str, list[str]], sources: tuple[str, ...]) -> Decisions:
+    """Duplicates, outlet names and colliding ids of every parsed row, worked out as dataframe operations on the cluster."""
     import dask
     import dask.dataframe as dd
 
     files = [path for month in parts.values() for path in month]
     if not files:
-        return _Decisions(_duplicates_frame([]), best_names(name_counts(pa.array([], pa.string()), pa.array([], pa.string()))), _ids_meta())
+        return Decisions(_duplicates_meta(), empty_counts(), _ids_meta())
     keys = dd.read_parquet(files, columns=_KEY_COLUMNS)
     loaded = keys[keys[s.TITLE].notnull()].drop(columns=[s.TITLE]).persist()
     with_url = loaded[loaded[s.CANONICAL_URL].notnull()][[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]]
-    later = with_url.shuffle(on=s.CANONICAL_URL).map_partitions(_later_copies, meta=_duplicates_frame([]))
+    later = with_url.shuffle(on=s.CANONICAL_URL).map_partitions(_later_copies, meta=_duplicates_meta())
     counts = loaded[[s.PROVIDER_DOMAIN, s.PROVIDER_NAME]].map_partitions(_name_counts, meta=_counts_meta())
     duplicates, counted = dask.compute(later, counts)
-    duplicates = _in_first_copy_order(duplicates)
+    duplicates = in_first_copy_order(duplicates)
     totals = counted.groupby(["domain", "name"], as_index=False)["count"].sum()
-    names = best_names(pa.Table.from_pandas(totals, preserve_index=False).select(["domain", "name", "count"]))
+    counts = pa.Table.from_pandas(totals, preserve_index=False).select(["domain", "name", "count"])
     dropped = set(duplicates[s.PATH])
     ids = loaded.map_partitions(_ids, RelativeKeys(sources), dropped, meta=_ids_meta())
     repeated = ids[s.DOC_ID].value_counts()
     repeated = repeated[repeated > 1].compute()
     collided = ids[ids[s.DOC_ID].isin(list(repeated.index))].compute() if len(repeated) else _ids_meta()
-    return _Decisions(duplicates, names, _second_ids(collided))
+    return Decisions(duplicates, counts, _second_ids(collided))
 
 
 def _later_copies(part: pd.DataFrame) -> pd.DataFrame:
     """(One shuffle partition: every copy of its URLs) the later copies, with the problem each is."""
-    table = pa.Table.from_pandas(part[[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]], preserve_index=False)
-    _, problems = later_copies(table)
-    months = dict(zip(part[s.PATH], _months(part)))
-    stamps = dict(zip(part[s.PATH], part[s.PUBLISHED_AT]))
-    return _duplicates_frame(problems, months, stamps)
+    _, problems = later_copies(pa.Table.from_pandas(part[[s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL]], preserve_index=False))
+    return duplicates_frame(part, problems)
 
 
-def _months(part: pd.DataFrame) -> list[str]:
-    """Each row's month folder, from its publication time."""
-    return ds.month_of(pa.array(part[s.PUBLISHED_AT], pa.timestamp("us", tz="UTC"))).to_pylist()
-
-
-def _duplicates_frame(problems: list[Problem], months: dict | None = None, stamps: dict | None = None) -> pd.DataFrame:
-    paths = [p.path for p in problems]
-    return pd.DataFrame(
-        {
-            s.PATH: pd.Series(paths, dtype=s.STRING),
-            s.PUBLISHED_AT: pd.Series([stamps[p] for p in paths] if stamps else [], dtype=s.TIMESTAMP),
-            ds.MONTH: pd.Series([months[p] for p in paths] if months else [], dtype=s.STRING),
-            s.MESSAGE: pd.Series([p.message for p in problems], dtype=s.STRING),
-        }
-    )
-
-
-def _in_first_copy_order(duplicates: pd.DataFrame) -> pd.DataFrame:
-    table = pa.Table.from_pandas(duplicates[[s.PUBLISHED_AT, s.PATH]], preserve_index=False)
-    return duplicates.iloc[first_copy_order(table).to_numpy()].reset_index(drop=True)
+def _duplicates_meta() -> pd.DataFrame:
+    return s.empty_frame(DUPLICATE_DTYPES)
 
 
 def _name_counts(part: pd.DataFrame) -> pd.DataFrame:
@@ -336,20 +350,13 @@ def _ids(part: pd.DataFrame, keys: RelativeKeys, dropped: set[str]) -> pd.DataFr
             s.DOC_ID: pd.Series(made, dtype=s.STRING, index=part.index),
             s.PATH: part[s.PATH].astype(s.STRING),
             s.PUBLISHED_AT: part[s.PUBLISHED_AT],
-            ds.MONTH: pd.Series(_months(part), dtype=s.STRING, index=part.index),
+            ds.MONTH: pd.Series(months_of(part[s.PUBLISHED_AT]), dtype=s.STRING, index=part.index),
         }
     )
 
 
 def _ids_meta() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            s.DOC_ID: pd.Series(dtype=s.STRING),
-            s.PATH: pd.Series(dtype=s.STRING),
-            s.PUBLISHED_AT: pd.Series(dtype=s.TIMESTAMP),
-            ds.MONTH: pd.Series(dtype=s.STRING),
-        }
-    )
+    return s.empty_frame(ID_DTYPES)
 
 
 def _second_ids(collided: pd.DataFrame) -> pd.DataFrame:
@@ -363,90 +370,25 @@ def _second_ids(collided: pd.DataFrame) -> pd.DataFrame:
     return later.reset_index(drop=True)
 
 
+
+
 # --- the months -----------------------------------------------------------------------------
 
 
-def _write_months(
-    client: object,
-    folder: Path,
-    parts: dict[str, list[str]],
-    sources: tuple[str, ...],
-    options: s.LoadOptions,
-    decisions: _Decisions,
-    previous: ds.Manifest | None,
-    say: Say,
-) -> tuple[ds.Manifest, int]:
+def _write_months(build: Build, parts: dict[str, list[str]], decisions: Decisions, previous: ds.Manifest | None) -> tuple[ds.Manifest, int]:
     """Build and write each month whose inputs changed (a task each); the new manifest and how many were written."""
-    months = sorted(parts)
-    names_digest = hashlib.blake2b(repr(decisions.names.to_pydict()).encode(), digest_size=16).hexdigest()
+    names = decisions.names
+    named = names_digest(names)
     done: dict[str, dict] = {}
     tasks = {}
-    for month in months:
-        files = parts[month]
-        duplicates = decisions.duplicates[decisions.duplicates[ds.MONTH] == month]
-        settled = decisions.ids[decisions.ids[ds.MONTH] == month]
-        ids = dict(zip(settled[s.PATH].astype(str), settled[s.DOC_ID].astype(str)))
-        digest = _month_digest(files, duplicates, names_digest, ids)
+    for month in sorted(parts):
+        duplicates, ids = decisions.of_month(month)
+        digest = month_digest(parts[month], duplicates, named, ids)
         before = previous.months.get(month) if previous is not None else None
         if before is not None and before.get("digest") == digest:
             done[month] = before
             continue
-        tasks[month] = client.submit(
-            _month_task, str(folder), month, files, duplicates, decisions.names, ids, sources, digest, pure=False
-        )
-    for month, result in zip(tasks, client.gather(list(tasks.values()))):
+        tasks[month] = build.client.submit(month_task, str(build.folder), month, parts[month], duplicates, names, ids, build.sources, digest, build.name, pure=False)
+    for month, result in zip(tasks, build.client.gather(list(tasks.values()))):
         done[month] = result
-    for month in set(previous.months if previous is not None else ()) - set(months):
-        ds.remove_month(folder, month, ds.FRAMES + tuple(f"{ds.ROLLUPS}/{name}" for name in ROLLUPS))
-    say(f"{len(tasks)} months written, {len(months) - len(tasks)} unchanged")
-    counts = {name: sum(int(m.get(name, 0)) for m in done.values()) for name in ds.FRAMES + ("skipped", "duplicates")}
-    manifest = ds.Manifest(sources=list(sources), options=options.parse_settings(), counts=counts, months=done)
-    return manifest, len(tasks)
-
-
-def _month_digest(files: list[str], duplicates: pd.DataFrame, names_digest: str, ids: dict[str, str]) -> str:
-    """What a month's frames are made of: its parsed part files (immutable), its duplicates, the outlet names and ids."""
-    digest = hashlib.blake2b(digest_size=16)
-    for item in ([Path(f).name for f in files], duplicates[s.PATH].tolist(), duplicates[s.MESSAGE].tolist(), names_digest, sorted(ids.items())):
-        digest.update(repr(item).encode())
-    return digest.hexdigest()
-
-
-def _month_task(
-    folder: str,
-    month: str,
-    files: list[str],
-    duplicates: pd.DataFrame,
-    names: pa.Table,
-    ids: dict[str, str],
-    sources: tuple[str, ...],
-    digest: str,
-) -> dict:
-    """(A task) One month's five frames and rollups, written; its row counts."""
-    table = pa.concat_tables([pq.ParquetFile(f).read() for f in files]) if files else PARSED_SCHEMA.empty_table()
-    later = pc.is_in(table[s.PATH], value_set=pa.array(duplicates[s.PATH].tolist(), pa.string()))
-    loaded = np.flatnonzero(pc.and_(pc.is_valid(table[s.TITLE]), pc.invert(later)).to_numpy(zero_copy_only=False))
-    first = loaded[first_copy_order(table.select([s.PUBLISHED_AT, s.PATH]).take(pa.array(loaded, pa.int64()))).to_numpy()]
-    copies = [Problem(path, s.DUPLICATE, message, field="webUrl") for path, message in zip(duplicates[s.PATH], duplicates[s.MESSAGE])]
-
-    def settled(made: pa.Array, paths: pa.Array) -> pa.Array:
-        if not ids:
-            return made
-        values = made.to_pylist()
-        return pa.array([ids.get(path, value) for path, value in zip(paths.to_pylist(), values)], pa.string())
-
-    flat = frames_of(table, first, np.arange(table.num_rows), names, RelativeKeys(sources), copies, settled)
-    frames = {
-        "articles": flat.articles,
-        "topics": flat.topics,
-        "related": flat.related,
-        "images": flat.images,
-        "problems": pd.concat([flat.problems, problems_frame(copies)], ignore_index=True),
-    }
-    for name, frame in frames.items():
-        ds.write_frame(folder, name, month, frame)
-    for name, frame in rollups(flat.articles, flat.topics).items():
-        ds.write_table(pa.Table.from_pandas(frame, preserve_index=False), ds.frame_path(folder, f"{ds.ROLLUPS}/{name}", month))
-    errors = flat.problems[flat.problems[s.SEVERITY] == s.ERROR]
-    counts = {name: len(frame) for name, frame in frames.items()}
-    return {"digest": digest, **counts, "skipped": int(errors[s.PATH].nunique()), "duplicates": len(copies)}
+    return manifest_of(build, done), len(tasks)

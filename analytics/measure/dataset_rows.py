@@ -92,20 +92,20 @@ def _count(reader: Reader, filters: Filters, within: list[tuple[date, date]] | N
 def outlets(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every outlet of the dataset: `provider_domain, provider_name` (what outlet names are resolved against)."""
     reader = reader_of(folder)
-    query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.table('articles')} ORDER BY 1, 2"
+    query = f"SELECT DISTINCT {s.PROVIDER_DOMAIN}, {s.PROVIDER_NAME} FROM {reader.plain('articles')} ORDER BY 1, 2"
     return reader.sql(query).df().astype(s.STRING)
 
 
 def topic_names(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every topic of the dataset, one row each: `topic`."""
     reader = reader_of(folder)
-    return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.table('topics')} ORDER BY 1").df().astype(s.STRING)
+    return reader.sql(f"SELECT DISTINCT {s.TOPIC} FROM {reader.plain('topics')} ORDER BY 1").df().astype(s.STRING)
 
 
 def document_types(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
     """Every document type of the dataset, one row each: `type` (what events are told apart by)."""
     reader = reader_of(folder)
-    return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.table('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
+    return reader.sql(f"SELECT DISTINCT {s.TYPE} FROM {reader.plain('articles')} WHERE {s.TYPE} IS NOT NULL ORDER BY 1").df().astype(s.STRING)
 
 
 def score_spans(folder: str | os.PathLike[str] | Reader) -> dict[str, tuple[float, float] | None]:
@@ -113,7 +113,7 @@ def score_spans(folder: str | os.PathLike[str] | Reader) -> dict[str, tuple[floa
     reader = reader_of(folder)
     found = {}
     for score in (s.QUALITY, s.HEAT):
-        low, high = reader.sql(f"SELECT min({score}), max({score}) FROM {reader.table('articles')}").fetchone()
+        low, high = reader.sql(f"SELECT min({score}), max({score}) FROM {reader.plain('articles')}").fetchone()
         found[score] = None if low is None or low == high else (float(low), float(high))
     return found
 
@@ -121,7 +121,7 @@ def score_spans(folder: str | os.PathLike[str] | Reader) -> dict[str, tuple[floa
 def date_span(folder: str | os.PathLike[str] | Reader) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The first and last publication times in the dataset (None when no article is dated)."""
     reader = reader_of(folder)
-    query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.table('articles')}"
+    query = f"SELECT epoch_us(min({s.PUBLISHED_AT})), epoch_us(max({s.PUBLISHED_AT})) FROM {reader.plain('articles')}"
     first, last = reader.sql(query).fetchone()  # as numbers: aware values would need pytz
     return tuple(pd.Timestamp(value, unit="us", tz="UTC") if value is not None else None for value in (first, last))
 
@@ -140,26 +140,50 @@ class Reader:
         self.connection = duckdb.connect()
         self.connection.execute("SET TimeZone = 'UTC'")
         months = ds.sorted_months(self.manifest.months)
+        self._split = [month for month in months if len(ds.month_parts(self.manifest.months[month])) > 1]
         offsets = {name: _offsets(self.manifest, months, name) for name in ("articles", "topics", "related")}
         for name, values in offsets.items():
-            rows = ", ".join(f"('{_quoted(month)}', {values[month]}, {order})" for order, month in enumerate(months)) or "(NULL, 0, 0)"
+            rows = ", ".join(f"({_quoted(month)}, {values[month]}, {order})" for order, month in enumerate(months)) or "(NULL, 0, 0)"
+            # tables, not registered frames: those are one connection's own, and every query has its own cursor
             self.connection.execute(f"CREATE TABLE _{name}_offsets ({ds.MONTH} VARCHAR, _offset BIGINT, _order BIGINT)")
             self.connection.execute(f"INSERT INTO _{name}_offsets VALUES {rows}")
+        if self._split:
+            self.connection.execute(f"CREATE VIEW _keys AS SELECT * FROM read_parquet({self._files(ds.KEYS, self._split)}, hive_partitioning = true)")
         self.articles = self.table("articles")
-        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.table('topics')}")
+        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.plain('topics')}")
         self._dictionaries: dict[tuple[str, str], pa.Array] = {}
+
+    def _files(self, name: str, months: list[str]) -> str:
+        """The manifest's files of frame `name` in these months, as a DuckDB list literal ('' for none)."""
+        chosen = ds.Manifest(self.manifest.sources, self.manifest.options, months={m: self.manifest.months[m] for m in months})
+        files = ds.frame_files(self.folder, name, chosen)
+        return f"[{', '.join(_quoted(str(path)) for path in files)}]" if files else ""
+
+    def plain(self, name: str) -> str:
+        """A relation of one frame's rows with `month`, in no particular order."""
+        files = self._files(name, list(self.manifest.months))
+        return f"read_parquet({files}, hive_partitioning = true)" if files else f"({_empty(name)})"
 
     def table(self, name: str) -> str:
         """A relation of one frame with `month`, its row's global position (`_row`) and global article keys."""
-        files = str(self.folder / name / f"{ds.MONTH}=*" / "*.parquet")
-        if not any(self.folder.glob(f"{name}/{ds.MONTH}=*/*.parquet")):
-            return f"(SELECT * FROM ({_empty(name)}))"
-        key = f", t.{s.ARTICLE_KEY} + a._offset AS {s.ARTICLE_KEY}" if name != "problems" else ""
-        return (
-            f"(SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
-            f" FROM read_parquet('{_quoted(files)}', hive_partitioning = true, file_row_number = true) AS t"
-            f" JOIN _{name}_offsets AS o USING ({ds.MONTH}) JOIN _articles_offsets AS a USING ({ds.MONTH}))"
-        )
+        split = self._split if name != "problems" else []  # problems are one part a month
+        whole, split = self._files(name, [m for m in self.manifest.months if m not in split]), self._files(name, split)
+        offsets = f"JOIN _{name}_offsets AS o ON o.{ds.MONTH} = t.{ds.MONTH} JOIN _articles_offsets AS a ON a.{ds.MONTH} = t.{ds.MONTH}"
+        queries = []
+        if whole:
+            key = f", t.{s.ARTICLE_KEY} + a._offset AS {s.ARTICLE_KEY}" if name != "problems" else ""
+            queries.append(
+                f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY + ', ' if key else ''}file_row_number){key}, t.file_row_number + o._offset AS {_ROW}, o._order AS _month_order"
+                f" FROM read_parquet({whole}, hive_partitioning = true, file_row_number = true) AS t {offsets}"
+            )
+        if split:  # months of several parts: each row's place from its article's place in the month (`ds.KEYS`)
+            row = "k.key" if name == "articles" else f"k.{name}_start + t.file_row_number - k.{name}_local"
+            queries.append(
+                f"SELECT t.* EXCLUDE ({s.ARTICLE_KEY}, file_row_number, filename), k.key + a._offset AS {s.ARTICLE_KEY}, {row} + o._offset AS {_ROW}, o._order AS _month_order"
+                f" FROM read_parquet({split}, hive_partitioning = true, file_row_number = true, filename = true) AS t"
+                f" JOIN _keys AS k ON k.{ds.MONTH} = t.{ds.MONTH} AND k.part = parse_filename(t.filename, true) AND k.local_key = t.{s.ARTICLE_KEY} {offsets}"
+            )
+        return f"({' UNION ALL BY NAME '.join(queries)})" if queries else f"(SELECT * FROM ({_empty(name)}))"
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
         return self.connection.cursor().execute(query, params or [])
@@ -182,7 +206,7 @@ class Reader:
         """The values as a dictionary of every value the whole frame has, sorted (as `load_corpus` makes categories)."""
         dictionary = self._dictionaries.get((name, column))
         if dictionary is None:
-            every = self.sql(f"SELECT DISTINCT {column} FROM {self.table(name)} WHERE {column} IS NOT NULL").arrow()
+            every = self.sql(f"SELECT DISTINCT {column} FROM {self.plain(name)} WHERE {column} IS NOT NULL").arrow()
             every = every.read_all() if isinstance(every, pa.RecordBatchReader) else every
             dictionary = self._dictionaries[(name, column)] = pa.array(sorted(every[column].to_pylist()), pa.string())
         indices = pc.index_in(values, value_set=dictionary)
@@ -225,7 +249,8 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
 
 
 def _quoted(text: str) -> str:
-    return text.replace("'", "''")
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
@@ -321,11 +346,12 @@ class Rollups:
         self.connection = duckdb.connect()
         self.connection.execute("SET TimeZone = 'UTC'")
         self.names = []
+        manifest = ds.read_manifest(folder)
         for name in ("articles", "topics", "scores"):
-            files = Path(folder, ds.ROLLUPS, name)
-            if any(files.glob(f"{ds.MONTH}=*/*.parquet")):
-                scan = f"SELECT * FROM read_parquet('{_quoted(str(files / f'{ds.MONTH}=*' / '*.parquet'))}', hive_partitioning = true)"
-                self.connection.execute(f"CREATE VIEW rollup_{name} AS {scan}")
+            files = ds.frame_files(folder, f"{ds.ROLLUPS}/{name}", manifest)
+            if files:  # a month's parts are rollups of different articles: the same group may have a row in each, to be added up
+                listed = ", ".join(_quoted(str(path)) for path in files)
+                self.connection.execute(f"CREATE VIEW rollup_{name} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true)")
                 self.names.append(name)
 
     def select(self, filters: Filters = Filters()) -> RollupRows:

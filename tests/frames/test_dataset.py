@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from conftest import article, mixed_corpus, write_old
+from conftest import article, mixed_corpus, more_documents, write_old
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
@@ -52,12 +52,15 @@ def test_a_folder_that_is_not_a_dataset_is_never_overwritten(tmp_path, dask_sche
         build_dataset(one, out=tmp_path / "two", scheduler=dask_scheduler)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, dask_scheduler):
-    """The mixed corpus's folders and a dataset built from them, shared by the export comparisons."""
+@pytest.fixture(scope="module", params=["one build", "a second build adding documents"])
+def built(request, tmp_path_factory, dask_scheduler):
+    """The mixed corpus's folders and a dataset built from them (at once, or with documents added later), shared by the export comparisons."""
     root = tmp_path_factory.mktemp("built")
     one, two = mixed_corpus(root)
     build_dataset(one, two, out=root / "ds", scheduler=dask_scheduler)
+    if request.param != "one build":
+        more_documents(one, two)
+        build_dataset(one, two, out=root / "ds", scheduler=dask_scheduler)
     return one, two, root / "ds"
 
 

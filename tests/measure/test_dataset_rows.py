@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import mixed_corpus
+from conftest import mixed_corpus, more_documents
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
@@ -20,11 +20,14 @@ from analytics.measure.dataset_rows import (
 from analytics.measure.filters import ALL, Filters, filter_articles, topics_of
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, dask_scheduler):
+@pytest.fixture(scope="module", params=["one build", "a second build adding documents"])
+def built(request, tmp_path_factory, dask_scheduler):
     root = tmp_path_factory.mktemp("selection")
     one, two = mixed_corpus(root)
     build_dataset(one, two, out=root / "ds", scheduler=dask_scheduler)
+    if request.param != "one build":  # months of two parts, read in article order
+        more_documents(one, two)
+        build_dataset(one, two, out=root / "ds", scheduler=dask_scheduler)
     return load_corpus(one, two, cache=False), root / "ds"
 
 
@@ -64,10 +67,10 @@ def test_only_the_columns_asked_for_are_read(built):
 
 
 def test_a_selection_too_large_is_refused_with_its_size(built):
-    _, folder = built
-    with pytest.raises(SelectionTooLarge, match="select 16 articles") as refused:
+    corpus, folder = built
+    with pytest.raises(SelectionTooLarge, match=f"select {len(corpus.articles)} articles") as refused:
         select(folder, Filters(), max_rows=10)
-    assert refused.value.rows == 16
+    assert refused.value.rows == len(corpus.articles) > 10
 
 
 def test_outlets_topics_and_dates_of_a_dataset(built):

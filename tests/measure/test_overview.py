@@ -27,12 +27,16 @@ FILTERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, dask_scheduler):
+@pytest.fixture(scope="module", params=["one build", "a second build adding documents"])
+def built(request, tmp_path_factory, dask_scheduler):
     root = tmp_path_factory.mktemp("overview")
     generate_corpus(root / "docs", 600, seed=3, body_paragraphs=(1, 1))
-    build_dataset(root / "docs", out=root / "ds", scheduler=dask_scheduler)
-    return load_corpus(root / "docs", cache=False), root / "ds"
+    (root / "more").mkdir()
+    build_dataset(root / "docs", root / "more", out=root / "ds", scheduler=dask_scheduler)
+    if request.param != "one build":  # each month's rollups in two parts, whose groups overlap
+        generate_corpus(root / "more", 150, seed=4, body_paragraphs=(1, 1))
+        build_dataset(root / "docs", root / "more", out=root / "ds", scheduler=dask_scheduler)
+    return load_corpus(root / "docs", root / "more", cache=False), root / "ds"
 
 
 def _selected(corpus, filters):
