@@ -86,7 +86,7 @@ def count_articles(folder: str | os.PathLike[str] | Reader, filters: Filters = F
 
 def _count(reader: Reader, filters: Filters, within: list[tuple[date, date]] | None = None) -> int:
     where, params = _where(filters, within=within)
-    return int(reader.sql(f"SELECT count(*) FROM {reader.articles} WHERE {where}", params).fetchone()[0])
+    return int(reader.sql(f"SELECT count(*) FROM {reader.plain('articles')} WHERE {where}", params).fetchone()[0])  # no row positions needed
 
 
 def outlets(folder: str | os.PathLike[str] | Reader) -> pd.DataFrame:
