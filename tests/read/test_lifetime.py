@@ -21,7 +21,7 @@ def many(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("many")
     # Enough files that a load takes several seconds even on a quiet machine: the signal must
     # arrive while it runs, not as it ends.
-    generate_corpus(folder, 15_000, seed=3, body_paragraphs=(1, 1))  # below the forked-stat threshold
+    generate_corpus(folder, 15_000, seed=3)  # below the forked-stat threshold; full-size files: about 4 s to parse
     return folder
 
 
@@ -73,6 +73,7 @@ def test_ctrl_c_of_the_cli_ends_with_one_line_and_status_130(many):
     process = subprocess.Popen([sys.executable, "-m", "analytics", "load", str(many), "--no-cache", "--quiet"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     workers = wait_for_workers(process)
+    assert process.poll() is None, "the load ended before Ctrl-C could be sent"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
