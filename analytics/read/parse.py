@@ -8,6 +8,7 @@ reads and what the parse cache stores.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
@@ -273,9 +274,12 @@ def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished:
     except BaseException:  # Ctrl-C or an error here: stop the workers now, not after their chunks
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.kill()
+        # The killed workers' pipes are broken; a BrokenPipeError from shutting the pool down must
+        # not take the place of the Ctrl-C (the command line would take it for `| head` and exit 0).
+        with contextlib.suppress(OSError):
+            pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # an interrupted load stops parsing promptly
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
