@@ -69,9 +69,17 @@ def test_workers_die_with_a_killed_library_load(many, how):
     assert not any(map(running, workers))
 
 
+def _as_from_a_shell() -> None:
+    """Ctrl-C reaches the command as it would from a shell, whatever the test run did to its own signals
+    (a disposition or a blocked signal is inherited by a child process)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_of_the_cli_ends_with_one_line_and_status_130(many):
     process = subprocess.Popen([sys.executable, "-m", "analytics", "load", str(many), "--no-cache", "--quiet"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                               preexec_fn=_as_from_a_shell)
     workers = wait_for_workers(process)
     assert process.poll() is None, "the load ended before Ctrl-C could be sent"
     process.send_signal(signal.SIGINT)
