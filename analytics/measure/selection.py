@@ -21,7 +21,7 @@ from analytics.frames import stories
 from analytics.frames.workspace import Workspace
 from analytics.measure import periods as pr
 from analytics.measure import spikes as sp
-from analytics.measure.filters import Filters, article_mask, filter_articles, topics_of
+from analytics.measure.filters import Filters, article_mask, filter_articles, selected_period, topics_of
 from analytics.measure.metrics import MetricOptions
 
 PREVIOUS = "previous"
@@ -39,7 +39,7 @@ _YEAR_NAMES = {pr.WEEK: "same week last year", pr.MONTH: "same month last year",
 
 def filtered_period(filters: Filters, span: tuple[date | None, date | None]) -> pr.Period | None:
     """The filters' dates as a calendar period, the data's `span` standing in for a missing start or end."""
-    start, end = filters.start or span[0], filters.end or span[1]
+    start, end = selected_period(filters, None, span)
     return None if start is None or end is None else pr.period_of(start, end)
 
 
