@@ -10,18 +10,30 @@ of a value, exhaustively over short texts, on random documents and on real ones.
 Every check is a substring test or a regular expression that starts with a literal character,
 which Python's `re` finds quickly; quoted text that happens to match costs time, never
 correctness.
+
+yaml_rs is loaded only on the main thread. Its wheel carries its own allocator (mimalloc 3.3),
+which crashes the whole process with a segmentation fault when a thread uses it after the
+thread that loaded it has ended (microsoft/mimalloc#1287; `tests/read/test_fast_yaml_threads.py`
+shows it). Streamlit runs each script run on a new thread that then ends, so the dashboard's
+server died on the next load of a folder. The main thread lives as long as the process, so
+once loaded there any thread may use it. Loaded on any other thread, PyYAML reads everything:
+the dashboard parses small folders a little slower, and its parse workers, whose main thread
+loads this module, still use yaml_rs.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-try:
-    import yaml_rs
-except ImportError:  # pragma: no cover - no wheel for this platform: PyYAML reads everything
-    yaml_rs = None
+yaml_rs = None
+if threading.current_thread() is threading.main_thread():
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - no wheel for this platform: PyYAML reads everything
+        pass
 
 UNSURE = object()
 

@@ -35,6 +35,7 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,7 +48,6 @@ import pyarrow.compute as pc
 import yaml
 
 from analytics import schema
-from analytics.read.fast_yaml import yaml_rs
 from analytics.read.ingest import Problem, discover_files
 from analytics.read.parse import PARSED_SCHEMA, RACY_WINDOW_NS
 
@@ -438,9 +438,17 @@ def _code_digest(start: tuple[str, ...]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for source in sorted(_loading_modules(start)):
         digest.update(source.read_bytes())
-    versions = (yaml.__version__, getattr(yaml_rs, "__version__", None), ftfy.__version__, pd.__version__, pa.__version__, sys.version)
+    versions = (yaml.__version__, _installed("yaml-rs"), ftfy.__version__, pd.__version__, pa.__version__, sys.version)
     digest.update(repr(versions).encode())
     return digest.hexdigest()
+
+
+def _installed(distribution: str) -> str | None:
+    """The installed version of a library (whether or not this process loads it), or None."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _loading_modules(start: tuple[str, ...]) -> set[Path]:
