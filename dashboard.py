@@ -203,16 +203,11 @@ ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.
 
 
 def overview(p: Page) -> None:
-    rolled = p.model("overview-rollups", lambda: p.data.overview(p.filters, p.count_stories, p.options, p.split, p.colors))
-    if rolled is None:  # counting stories: every earlier period's articles read for the spikes
-        sel = p.data.selection(p.filters, p.count_stories, history=True)
-        view = p.model("overview", lambda: vw.overview_view(sel, p.options, p.split, p.colors))
-        cards, notes, events = p.model("overview-texts", lambda: (vw.kpi_cards(view.kpis, sel), vw.comparison_notes(sel), vw.events_in_period(sel)))
-    else:
-        view, cards, notes, events = rolled.view, rolled.cards, rolled.notes, rolled.events
-    for column, card in zip(st.columns(len(cards)), cards):
+    shown = p.model("overview", lambda: p.data.overview(p.filters, p.count_stories, p.options, p.split, p.colors))
+    view = shown.view
+    for column, card in zip(st.columns(len(shown.cards)), shown.cards):
         column.metric(*card)
-    for line in notes:
+    for line in shown.notes:
         st.caption(line)
     clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
     p.drill_period(view.volume, clicked["volume"], p.split)
@@ -226,10 +221,10 @@ def overview(p: Page) -> None:
     if len(view.spike_stories):
         table(view.spike_stories, column_config=SPIKE_COLUMNS)
         p.download(view.spike_stories, "spike-stories")
-    if len(events):
+    if len(shown.events):
         st.subheader("Events in this period")
-        table(events, column_config=ARTICLE_COLUMNS)
-        p.download(events, "events")
+        table(shown.events, column_config=ARTICLE_COLUMNS)
+        p.download(shown.events, "events")
 
 
 def outlets(p: Page) -> None:

@@ -13,7 +13,7 @@ Overview when counting stories, run the ordinary view models on a window of rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -94,17 +94,7 @@ def caption(src: DatasetSource, filters: Filters, source: str) -> str:
     return vw.caption_text(matches(src, filters), src.articles, source, filters.describe(outlet_names(src.outlets)))
 
 
-@dataclass(frozen=True)
-class RollupOverview:
-    """The Overview of a dataset: the view, its KPI cards, comparison lines and the events of the period."""
-
-    view: vw.Overview
-    cards: list[tuple[str, str, str | None]]
-    notes: list[str]
-    events: pd.DataFrame
-
-
-def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: str | None, palette: dict[str, str]) -> RollupOverview:
+def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: str | None, palette: dict[str, str]) -> vw.OverviewPage:
     """KPIs against the previous calendar period, volume with spikes and notes, and the stories behind the spikes, from the rollups."""
     period = filtered_period(filters, src.span)
     granularity, note = pr.fitting_granularity(period, o.granularity)
@@ -126,7 +116,7 @@ def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: st
     count = int(kpis.loc[kpis[m.METRIC] == "Articles", m.VALUE].iloc[0])
     notes = vw.comparison_lines(count, [(phrase, int(rows.articles[r.ARTICLES].sum()) if len(rows.articles) else 0) for _, phrase, rows in compared], "article", m.ARTICLES)
     previous = next((other for key, _, other in comparison_periods(period) if key == PREVIOUS), None)
-    return RollupOverview(view, vw.card_texts(kpis, m.ARTICLES, previous), notes, _events(src, filters))
+    return vw.OverviewPage(view, vw.card_texts(kpis, m.ARTICLES, previous), notes, _events(src, filters))
 
 
 def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, granularity: str, split: str | None, groups: list[str] | None) -> pd.DataFrame:

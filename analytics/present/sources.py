@@ -30,12 +30,37 @@ from analytics.present import views as vw
 __all__ = ["Loaded", "OpenDataset", "SelectionTooLarge"]
 
 
-class Loaded:
+class _Open:
+    """What both kinds of open data share: one `Selection` per filters in a page run, and the Overview of its rows."""
+
+    def __init__(self) -> None:
+        self._selections: dict[tuple, Selection] = {}
+
+    def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
+        """The selection of the filters, made once (a page asks for it to count, to caption and to draw)."""
+        key = (filters, count_stories, history)
+        if key not in self._selections:
+            self._selections[key] = self._select(filters, count_stories, history)
+        return self._selections[key]
+
+    def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:
+        raise NotImplementedError
+
+    def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> vw.OverviewPage:
+        """The Overview of the selection's rows (with every earlier period, for the spikes)."""
+        return vw.overview_page(self.selection(filters, count_stories, history=True), options, split, colors)
+
+    def matches(self, filters: Filters, count_stories: bool) -> int:
+        """How many articles the filters keep."""
+        return len(self.selection(filters, count_stories).a)
+
+
+class Loaded(_Open):
     """A folder's (or upload's) workspace, every article in memory; made for one run of the page."""
 
     def __init__(self, ws: Workspace) -> None:
+        super().__init__()
         self.ws = ws
-        self._selections: dict[tuple, Selection] = {}
 
     @property
     def corpus(self) -> Corpus:
@@ -72,29 +97,22 @@ class Loaded:
         return charts.corpus_colors(self.ws.corpus.articles, self.ws.corpus.topics)
 
     def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
-        """The selection of the filters, made once (a page asks for it to count, to caption and to draw)."""
-        key = (filters, count_stories)
-        if key not in self._selections:
-            self._selections[key] = Selection(self.ws, filters, count_stories)
-        return self._selections[key]
+        """The selection of the filters (every article is in memory, so every period is in it)."""
+        return super().selection(filters, count_stories)
 
-    def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> dv.RollupOverview | None:
-        """None: the Overview is the view model of the selection."""
-        return None
-
-    def matches(self, filters: Filters, count_stories: bool) -> int:
-        return len(self.selection(filters, count_stories).a)
+    def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:
+        return Selection(self.ws, filters, count_stories)
 
     def caption(self, filters: Filters, count_stories: bool, source: str) -> str:
         return vw.header_caption(self.selection(filters, count_stories), source)
 
 
-class OpenDataset:
+class OpenDataset(_Open):
     """A dataset: the sidebar, header and Overview from its rollups; other views on a window of rows; made for one run of the page."""
 
     def __init__(self, src: DatasetSource) -> None:
+        super().__init__()
         self.src = src
-        self._selections: dict[tuple, Selection] = {}
 
     @property
     def corpus(self) -> Corpus:
@@ -130,22 +148,19 @@ class OpenDataset:
     def colors(self) -> dict[str, str]:
         return dv.colors(self.src)
 
-    def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
-        """The selection over the window of rows the filters need, made once (raises `SelectionTooLarge`)."""
-        key = (filters, count_stories, history)
-        if key not in self._selections:
-            window = self.src.window(filters, history=history)
-            self._selections[key] = Selection(window, filters, count_stories, history_volume=partial(self.src.history_volume, filters))
-        return self._selections[key]
+    def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:
+        """The selection over the window of rows the filters need (raises `SelectionTooLarge`)."""
+        window = self.src.window(filters, history=history)
+        return Selection(window, filters, count_stories, history_volume=partial(self.src.history_volume, filters))
 
-    def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> dv.RollupOverview | None:
-        """The Overview from the rollups, or None when they cannot answer (the view model then runs on a window)."""
-        return dv.overview(self.src, filters, options, split, colors) if dv.rollups_answer(filters, count_stories) else None
+    def overview(self, filters: Filters, count_stories: bool, options: m.MetricOptions, split: str | None, colors: dict[str, str]) -> vw.OverviewPage:
+        """The Overview from the rollups, or from a window of rows when they cannot answer (counting stories)."""
+        if dv.rollups_answer(filters, count_stories):
+            return dv.overview(self.src, filters, options, split, colors)
+        return super().overview(filters, count_stories, options, split, colors)
 
     def matches(self, filters: Filters, count_stories: bool) -> int:
-        if dv.rollups_answer(filters, count_stories):
-            return dv.matches(self.src, filters)
-        return len(self.selection(filters, count_stories).a)
+        return dv.matches(self.src, filters) if dv.rollups_answer(filters, count_stories) else super().matches(filters, count_stories)
 
     def caption(self, filters: Filters, count_stories: bool, source: str) -> str:
         if dv.rollups_answer(filters, count_stories):

@@ -217,6 +217,22 @@ def overview_view(sel: Selection, o: m.MetricOptions, split: str | None, colors:
     return Overview(kpis, volume, figure, found, behind, int(a[s.PUBLISHED_AT].isna().sum()), granularity, note)
 
 
+@dataclass(frozen=True)
+class OverviewPage:
+    """The Overview as shown: the view, its KPI cards, the comparison lines and the events of the period."""
+
+    view: Overview
+    cards: list[tuple[str, str, str | None]]
+    notes: list[str]
+    events: pd.DataFrame
+
+
+def overview_page(sel: Selection, o: m.MetricOptions, split: str | None, colors: dict[str, str]) -> OverviewPage:
+    """The Overview of the selection's rows, with its cards, comparison lines and events."""
+    view = overview_view(sel, o, split, colors)
+    return OverviewPage(view, kpi_cards(view.kpis, sel), comparison_notes(sel), events_in_period(sel))
+
+
 def outlet_view(sel: Selection, o: m.MetricOptions, colors: dict[str, str], *, weighted: bool) -> dict[str, tuple[pd.DataFrame, go.Figure]]:
     """Outlet share (optionally by summed heat) and who drove coverage when, keyed by download name."""
     a, t = sel.counted
