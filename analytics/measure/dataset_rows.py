@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -325,6 +326,45 @@ _SUMMED = {
 }
 
 
+def selected_rollups(folder: str | os.PathLike[str] | Reader, filters: Filters = Filters()) -> RollupRows:
+    """The rollups of the articles that pass any filters (topics, scores and text too), summed by DuckDB as `Rollups.select` sums them.
+
+    What `frames.rollups.rollups` gives for the selected rows, without reading them: DuckDB
+    groups them where they lie, so only the sums come back, whatever the number of articles.
+    Score bins are rounded here as `rollups` rounds them.
+    """
+    reader = reader_of(folder)
+    where, params = _where(filters)
+    r = rollup_columns
+    groups = ", ".join(r.GROUPS)
+    chosen = (
+        f"WITH chosen AS (SELECT {ds.MONTH}, {s.DOC_ID}, date_trunc('day', {s.PUBLISHED_AT}) AS {r.DAY}, {', '.join(r.GROUPS[1:])}, {', '.join(r.SCORES)}"
+        f" FROM {reader.plain('articles')} WHERE {where}) "
+    )
+    sums = ", ".join(f"count({score})::BIGINT AS {score}_n, coalesce(sum({score}), 0)::DOUBLE AS {score}_sum" for score in r.SCORES)
+    queries = {
+        "articles": f"SELECT {groups}, count(*)::BIGINT AS {r.ARTICLES}, {sums} FROM chosen GROUP BY {groups}"
+        f" ORDER BY {', '.join(f'{column} NULLS LAST' for column in r.GROUPS)}",
+        "topics": f"SELECT c.{r.DAY}, t.{s.TOPIC}, count(*)::BIGINT AS {r.MENTIONS} FROM {reader.plain('topics')} AS t"
+        f" JOIN chosen AS c ON c.{ds.MONTH} = t.{ds.MONTH} AND c.{s.DOC_ID} = t.{s.DOC_ID}"
+        f" GROUP BY c.{r.DAY}, t.{s.TOPIC} ORDER BY c.{r.DAY} NULLS LAST, t.{s.TOPIC}",
+        "scores": " UNION ALL ".join(
+            f"SELECT '{score}' AS {r.SCORE}, {score}::DOUBLE AS value, count(*)::BIGINT AS {r.ARTICLES} FROM chosen WHERE {score} IS NOT NULL GROUP BY {score}"
+            for score in r.SCORES
+        ),
+    }
+    frames = {name: _pandas(reader.sql(chosen + query, params).arrow()) for name, query in queries.items()}
+    scores = frames["scores"].assign(**{r.BIN: lambda f: np.round(f.pop("value").to_numpy(dtype="float64"), 2)})
+    frames["scores"] = scores.groupby([r.SCORE, r.BIN], sort=True)[r.ARTICLES].sum().reset_index()
+    return RollupRows(**frames)
+
+
+def _pandas(table: pa.Table | pa.RecordBatchReader) -> pd.DataFrame:
+    """A DuckDB result as the frames rollups are read into (text as strings, booleans nullable)."""
+    table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
+    return table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
+
+
 def read_rollups(folder: str | os.PathLike[str], filters: Filters = Filters()) -> RollupRows:
     """The rollup rows the filters select, read through DuckDB (only the months the dates allow).
 
@@ -362,7 +402,5 @@ class Rollups:
         cursor = self.connection.cursor()
         frames = {name: pd.DataFrame() for name in ("articles", "topics", "scores")}
         for name in self.names:
-            table = cursor.execute(f"SELECT {_SELECTED[name]} FROM rollup_{name} WHERE {where}{_SUMMED[name]}", params).arrow()
-            table = table.read_all() if isinstance(table, pa.RecordBatchReader) else table
-            frames[name] = table.to_pandas(types_mapper={pa.string(): s.STRING, pa.large_string(): s.STRING, pa.bool_(): pd.BooleanDtype()}.get)
+            frames[name] = _pandas(cursor.execute(f"SELECT {_SELECTED[name]} FROM rollup_{name} WHERE {where}{_SUMMED[name]}", params).arrow())
         return RollupRows(**frames)

@@ -1,10 +1,10 @@
 """A dataset opened for a long-running program: the whole data's facts at once, rows only as views need them.
 
 The dashboard holds one `DatasetSource` per dataset folder for every session. What the sidebar
-offers and what the Overview draws come from the manifest and the rollups,
-whatever the dataset's size; for filters the stored rollups cannot answer (topics, scores,
-text), from the rollups of the selected rows, read with only the columns rollups need. A view that needs the articles themselves gets a *window*: the rows
-the filters keep, read through DuckDB (`dataset_rows.select`) into an ordinary `Workspace`, from
+offers and what the Overview draws come from the manifest and the rollups, whatever the
+dataset's size; for filters the stored rollups cannot answer (topics, scores, text), from the
+rollups of the selected rows, summed by DuckDB without reading them. A view that needs the
+articles themselves gets a *window*: the rows the filters keep, read through DuckDB (`dataset_rows.select`) into an ordinary `Workspace`, from
 the start of the earliest period the selection is compared with (the same period a year before)
 to the selection's end, so every comparison a view makes falls inside it and each view model
 works on it unchanged. The spikes' history needs every earlier period: `window(history=True)`.
@@ -29,7 +29,7 @@ import pandas as pd
 from analytics import schema as s
 from analytics.frames.corpus import Corpus
 from analytics.frames.keys import positions
-from analytics.frames.rollups import ARTICLES, MENTIONS, rollups
+from analytics.frames.rollups import ARTICLES, MENTIONS
 from analytics.frames.stories import story_ids
 from analytics.frames.workspace import Workspace, with_insights
 from analytics.measure import dataset_rows as dr
@@ -40,9 +40,6 @@ from analytics.store import dataset as ds
 
 # About 1 GB of frames: the most articles one view reads into memory.
 WINDOW_ROWS = 1_000_000
-# Rows read with only the columns the rollups need (about 40 bytes each): the most one Overview aggregates.
-AGGREGATED_ROWS = 20_000_000
-ROLLED_UP = [s.PUBLISHED_AT, s.PROVIDER_DOMAIN, s.PROVIDER_NAME, s.CATEGORY, s.TYPE, s.PUBLISHED, s.QUALITY, s.HEAT]
 # Windows kept for the next view or session that needs the same rows.
 KEPT_WINDOWS = 2
 
@@ -124,11 +121,10 @@ class DatasetSource:
     @lru_cache(maxsize=4)  # noqa: B019 - one source per dataset, kept as long as the program runs
     def rollup_rows(self, filters: Filters) -> dr.RollupRows:
         """The rollups of the articles the filters keep: the stored ones, or for topic, score and text filters the
-        rollups of the selected rows, read with only the columns rollups need (up to `AGGREGATED_ROWS` articles)."""
+        rollups of the selected rows, summed by DuckDB where they lie (whatever their number)."""
         if dr.answerable_by_rollups(filters):
             return self.rollups.select(filters)
-        chosen = dr.select(self.reader, filters, columns=ROLLED_UP, max_rows=AGGREGATED_ROWS)
-        return dr.RollupRows(**rollups(chosen.articles, chosen.topics))
+        return dr.selected_rollups(self.reader, filters)
 
     def history_volume(self, filters: Filters, **options: object) -> pd.DataFrame:
         """The volume (`metrics.volume`'s options) of what the filters keep, from the beginning: what spikes are judged against."""

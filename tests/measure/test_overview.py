@@ -7,10 +7,11 @@ from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
 from analytics.frames.dataset import build_dataset
+from analytics.frames import rollups as rollup_columns
 from analytics.generate import generate_corpus
 from analytics.measure import metrics as m
 from analytics.measure import overview
-from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups
+from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups, selected_rollups
 from analytics.measure.filters import (
     Filters,
     filter_articles,
@@ -24,6 +25,13 @@ FILTERS = [
     Filters(providers=("dailyledger.example", "metrotribune.example"), types=("article",)),
     Filters(categories=("news",), published=True),
     Filters(start=date(2030, 1, 1)),  # nothing
+]
+# Filters only the rows can answer: topics, scores, text.
+ROW_FILTERS = [
+    Filters(topics=("AI",)),
+    Filters(topics=("AI", "Policy"), topic_mode="all", start=date(2024, 6, 1), end=date(2025, 12, 31)),
+    Filters(quality=(40.0, 70.0), heat=(10.0, 90.0), categories=("news",)),
+    Filters(search="the", providers=("dailyledger.example", "metrotribune.example")),
 ]
 
 
@@ -75,3 +83,28 @@ def test_filters_the_rollups_cannot_answer_are_refused(built):
         assert not answerable_by_rollups(filters)
         with pytest.raises(ValueError, match="rows"):
             read_rollups(folder, filters)
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_rollups_summed_from_the_rows_equal_the_stored_ones(built, filters):
+    _, folder = built
+    found, stored = selected_rollups(folder, filters), read_rollups(folder, filters)
+    for name in ("topics", "scores"):
+        assert_frame_equal(getattr(found, name), getattr(stored, name))
+    # A month built in two parts has a stored row per group in each part: summed, they are one
+    summed = stored.articles.groupby(rollup_columns.GROUPS, dropna=False, sort=True).sum().reset_index() if len(stored.articles) else stored.articles
+    assert_frame_equal(found.articles, summed)
+
+
+@pytest.mark.parametrize("filters", ROW_FILTERS)
+@pytest.mark.parametrize("split", [None, "provider", "topic"])
+def test_the_overview_of_filters_only_rows_answer_equals_that_of_the_rows(built, filters, split):
+    corpus, folder = built
+    a, t = _selected(corpus, filters)
+    assert len(a)  # not vacuous
+    rows = selected_rollups(folder, filters)
+    expected = m.volume(a, t, granularity="week", split=split, top_n=4, rolling=3)
+    assert_frame_equal(overview.volume(rows, granularity="week", split=split, top_n=4, rolling=3), expected)
+    before = previous_period(filters, date(2023, 11, 1), date(2026, 10, 31))
+    pa, pt = _selected(corpus, before)
+    assert_frame_equal(overview.kpis(rows, selected_rollups(folder, before)), m.kpis(a, t, pa, pt))
