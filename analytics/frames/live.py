@@ -2,10 +2,9 @@
 
 The dashboard holds one of these per folder for every session: a rerun gets the loaded
 workspace at once, and the folder's fingerprint (`analytics.frames.fingerprint`, the same
-digest a load records as `Corpus.version`) is taken again at most every `every` seconds by a
-helper process, waited for on another thread, so no rerun waits for (or competes with) a `stat`
-of every file. When the fingerprint differs, the next call loads again (the parse cache
-re-parses only what changed). A folder loaded before
+digest a load records as `Corpus.version`) is taken again on another thread at most every
+`every` seconds, so no rerun waits for a `stat` of every file. When the fingerprint differs,
+the next call loads again (the parse cache re-parses only what changed). A folder loaded before
 (by any program) opens from the parse cache's last load at once, without a `stat` of every
 file, and the next call checks it against the files in the same way.
 """
@@ -17,29 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 
-from concurrent.futures import ProcessPoolExecutor
-
 from analytics.frames.corpus import ProgressCallback
 from analytics.frames.fingerprint import fingerprint
 from analytics.frames.workspace import Workspace, last_workspace, open_workspace
-from analytics.read.lifetime import worker_start
-from analytics.read.parse import pool_context
 
 # A check may take seconds on a large folder (one `stat` per file): wait this many times as
 # long as the last one took before the next, so checking never keeps a core busy.
 _IDLE_FACTOR = 10
-
-
-def fingerprint_elsewhere(path: str) -> str:
-    """`fingerprint(path)`, taken by a helper process.
-
-    A check is one `stat` per file in a Python loop: on this thread it would hold the interpreter
-    lock the page runs need for most of its seconds. At 1M files, a second session's page run
-    took 1.2–3.0 s of server CPU while the check ran beside it, against 0.2–0.3 s at 100k
-    (docs/performance.md); in a helper process it takes the other core instead.
-    """
-    with ProcessPoolExecutor(1, mp_context=pool_context(), initializer=worker_start) as helper:
-        return helper.submit(fingerprint, path).result()
 
 
 class LiveWorkspace:
@@ -51,7 +34,7 @@ class LiveWorkspace:
         *,
         every: float = 30.0,
         opener: Callable[..., Workspace] = open_workspace,
-        check: Callable[[str], str] = fingerprint_elsewhere,
+        check: Callable[[str], str] = fingerprint,
         last: Callable[[str], Workspace | None] = last_workspace,
     ) -> None:
         self.path = os.fspath(path)

@@ -262,7 +262,7 @@ def parse_files(
 
 def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished: Callable[[int, pa.Table], None]) -> None:
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=worker_start)
+        pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=worker_start)
     except OSError:
         return  # no processes to be had: the caller parses everything in-process
     try:
@@ -282,7 +282,7 @@ def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context() -> multiprocessing.context.BaseContext:
     """fork while this process runs one Python thread (fast, and a caller's script is not run
     again); else the fork server, since forking a threaded process (the dashboard) can hang."""
     methods = multiprocessing.get_all_start_methods()

@@ -2,8 +2,7 @@ import threading
 
 from conftest import article, write_old
 
-from analytics.frames.fingerprint import fingerprint
-from analytics.frames.live import LiveWorkspace, fingerprint_elsewhere
+from analytics.frames.live import LiveWorkspace
 from analytics.frames.workspace import open_workspace
 
 
@@ -68,9 +67,3 @@ def test_a_folder_loaded_before_opens_from_its_last_load_and_the_next_call_check
     assert later.current().corpus.loaded == 1 == later.current().corpus.loaded  # the last load, shown while the check runs
     later.wait(30)
     assert later.current().corpus.loaded == 2 and len(calls) == 1
-
-
-def test_a_check_in_a_helper_process_gives_the_folders_fingerprint(write, tmp_path):
-    write("a.md", article(1))
-    write("notes/annotations.csv", "date,label\n")
-    assert fingerprint_elsewhere(str(tmp_path)) == fingerprint(str(tmp_path)) == open_workspace(tmp_path).corpus.version
