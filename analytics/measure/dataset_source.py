@@ -124,6 +124,11 @@ class DatasetSource:
         rollups of the selected rows, summed by DuckDB where they lie (whatever their number)."""
         if dr.answerable_by_rollups(filters):
             return self.rollups.select(filters)
+        return dr.within_days(self._rows_rolled_up(replace(filters, start=None, end=None)), filters.start, filters.end)
+
+    @lru_cache(maxsize=4)  # noqa: B019 - as above
+    def _rows_rolled_up(self, filters: Filters) -> dr.RollupRows:
+        """The rollups of every day's selected rows, by day: a period, its comparisons and the spikes' history are days of it."""
         return dr.selected_rollups(self.reader, filters)
 
     def history_volume(self, filters: Filters, **options: object) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """Overview metrics from a dataset's rollups equal the metrics of the articles the filters select."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from analytics.frames import rollups as rollup_columns
 from analytics.generate import generate_corpus
 from analytics.measure import metrics as m
 from analytics.measure import overview
-from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups, selected_rollups
+from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups, selected_rollups, within_days
 from analytics.measure.filters import (
     Filters,
     filter_articles,
@@ -89,8 +90,10 @@ def test_filters_the_rollups_cannot_answer_are_refused(built):
 def test_rollups_summed_from_the_rows_equal_the_stored_ones(built, filters):
     _, folder = built
     found, stored = selected_rollups(folder, filters), read_rollups(folder, filters)
-    for name in ("topics", "scores"):
-        assert_frame_equal(getattr(found, name), getattr(stored, name))
+    assert_frame_equal(found.topics, stored.topics)
+    r = rollup_columns  # scores are kept per day too, so that they can be narrowed to dates
+    by_score = found.scores.groupby([r.SCORE, r.BIN], sort=True)[r.ARTICLES].sum().reset_index() if len(found.scores) else found.scores.drop(columns=r.DAY)
+    assert_frame_equal(by_score, stored.scores, check_index_type=False)
     # A month built in two parts has a stored row per group in each part: summed, they are one
     summed = stored.articles.groupby(rollup_columns.GROUPS, dropna=False, sort=True).sum().reset_index() if len(stored.articles) else stored.articles
     assert_frame_equal(found.articles, summed)
@@ -108,3 +111,14 @@ def test_the_overview_of_filters_only_rows_answer_equals_that_of_the_rows(built,
     before = previous_period(filters, date(2023, 11, 1), date(2026, 10, 31))
     pa, pt = _selected(corpus, before)
     assert_frame_equal(overview.kpis(rows, selected_rollups(folder, before)), m.kpis(a, t, pa, pt))
+
+
+@pytest.mark.parametrize("filters", FILTERS[:4] + ROW_FILTERS)
+def test_rollups_of_every_day_narrowed_to_dates_are_those_of_the_dates(built, filters):
+    _, folder = built
+    dated = replace(filters, start=date(2024, 2, 10), end=date(2025, 6, 3))
+    every_day = selected_rollups(folder, replace(filters, start=None, end=None))
+    narrowed, expected = within_days(every_day, dated.start, dated.end), selected_rollups(folder, dated)
+    assert len(expected.articles)  # not vacuous
+    for name in ("articles", "topics", "scores"):
+        assert_frame_equal(getattr(narrowed, name), getattr(expected, name))
