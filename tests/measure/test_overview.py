@@ -7,12 +7,17 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analytics import load_corpus
-from analytics.frames.dataset import build_dataset
 from analytics.frames import rollups as rollup_columns
+from analytics.frames.dataset import build_dataset
 from analytics.generate import generate_corpus
 from analytics.measure import metrics as m
 from analytics.measure import overview
-from analytics.measure.dataset_rows import answerable_by_rollups, read_rollups, selected_rollups, within_days
+from analytics.measure.dataset_rows import (
+    answerable_by_rollups,
+    read_rollups,
+    selected_rollups,
+    within_days,
+)
 from analytics.measure.filters import (
     Filters,
     filter_articles,
