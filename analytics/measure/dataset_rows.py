@@ -70,10 +70,12 @@ def select(
         raise SelectionTooLarge(count, max_rows)
     wanted = [name for name in s.ARTICLE_COLUMNS if columns is None or name in columns or name in (s.DOC_ID, s.ARTICLE_KEY)]
     articles = reader.frame("articles", wanted, f"SELECT * FROM {reader.articles} WHERE {where}", params)
-    chosen = f"SELECT {s.DOC_ID} FROM {reader.articles} WHERE {where}"
-    topics = reader.frame("topics", s.TOPIC_COLUMNS, f"SELECT * FROM {reader.table('topics')} WHERE {s.DOC_ID} IN ({chosen})", params)
+    # An article's topic and related rows are in its month: only the months the articles can be in are read
+    months, month_params = _month_where(filters, within)
+    chosen = f"{months} AND {s.DOC_ID} IN (SELECT {s.DOC_ID} FROM {reader.plain('articles')} WHERE {where})"
+    topics = reader.frame("topics", s.TOPIC_COLUMNS, f"SELECT * FROM {reader.table('topics')} WHERE {chosen}", month_params + params)
     rows = (
-        reader.frame("related", s.RELATED_COLUMNS, f"SELECT * FROM {reader.table('related')} WHERE {s.DOC_ID} IN ({chosen})", params)
+        reader.frame("related", s.RELATED_COLUMNS, f"SELECT * FROM {reader.table('related')} WHERE {chosen}", month_params + params)
         if related
         else s.empty_frame(s.RELATED_DTYPES)
     )
@@ -252,6 +254,20 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
 def _quoted(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def _month_where(filters: Filters, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
+    """The months (`month=YYYY-MM` folders) the articles `_where` selects can be in, as a SQL condition and its parameters."""
+    clauses, params = ["TRUE"], []
+    if within is not None:
+        months = sorted({f"{year}-{month:02d}" for first, last in within for year, month in _months(first, last)})
+        clauses.append(f"{ds.MONTH} IN ({', '.join('?' * len(months)) or 'NULL'})")
+        params += months
+    for bound, compare in ((filters.start, ">="), (filters.end, "<=")):
+        if bound is not None:
+            clauses.append(f"{ds.MONTH} {compare} ?")
+            params.append(bound.strftime("%Y-%m"))
+    return " AND ".join(clauses), params
 
 
 def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
