@@ -70,8 +70,12 @@ def test_workers_die_with_a_killed_library_load(many, how):
 
 
 def _as_from_a_shell() -> None:
-    """Ctrl-C reaches the command as it would from a shell, whatever the test run did to its own signals
-    (a disposition or a blocked signal is inherited by a child process)."""
+    """Ctrl-C reaches the command as it would from a terminal, whatever the test run started with.
+
+    A command a non-interactive shell starts in the background (`sh -c 'make test &'`, as a CI
+    runner may) starts with SIGINT ignored, Python keeps it ignored, and a child inherits that:
+    without this, the command ignored Ctrl-C, finished its load and exited 0 in such runs.
+    """
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
