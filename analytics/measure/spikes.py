@@ -143,7 +143,9 @@ def spike_stories(
     where `articles` and `n_outlets` count within that spike's period and group. Pass the
     `granularity`, `split` and (for an "Other" group) `top_groups` the volume was made with.
     """
-    cells = _cell_rows(articles, topics, granularity, split, top_groups)
+    # Only the spiking periods' articles are grouped and looked up (a few weeks of a million articles)
+    spiking = m.periods(articles[s.PUBLISHED_AT], granularity).isin(spikes[m.PERIOD].unique()).to_numpy()
+    cells = _cell_rows(articles[spiking], topics, granularity, split, top_groups)
     cells = cells.merge(spikes[[m.PERIOD, m.GROUP]].drop_duplicates(), on=[m.PERIOD, m.GROUP])
     cells = cells.assign(**{st.STORY_ID: st.story_of(cells, story_map).to_numpy()})
     cells = cells.sort_values(s.PUBLISHED_AT, kind="stable")
