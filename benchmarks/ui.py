@@ -18,20 +18,19 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the one way to start the dashboard and Chromium, shared with the browser tests
+from dashboard_server import CHROMIUM, CHROMIUM_ARGS, serving
+
 CORPORA = Path("/work/corpora")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 RACY_SECONDS = 2.5  # files younger than this are parsed again on purpose; let a new corpus settle
 LABELS = {100_000: "100k", 1_000_000: "1m"}
 
@@ -109,18 +108,14 @@ def measure(folder: Path, cache: Path, sessions: int, app: Path) -> dict:
     """Start the dashboard on `folder` and time each step in Chromium; peak memory with 1 and `sessions` sessions."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true"]
-    server = subprocess.Popen(command, cwd=app.parent, env=_env(folder, cache, app), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
     steps: dict[str, float] = {}
     RUNS.clear()
-    try:
-        _wait_healthy(url)
+    with serving(app, _env(folder, cache, app), wait=120) as (address, server):
+        url = f"{address}/"
         memory, cpu = Peak(server.pid), CpuClock(server.pid)
         used: dict[str, float] = {}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             load = os.getloadavg()
             first, steps["first page with charts"] = open_session(browser, url)
             used["first page with charts"] = cpu.lap()
@@ -147,9 +142,6 @@ def measure(folder: Path, cache: Path, sessions: int, app: Path) -> dict:
             "server_cpu_s": used,
             "peak_mb_one_session": one, "peak_mb_many_sessions": many, "sessions": sessions,
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def open_session(browser, url: str, context=None, *, table: bool = False):  # noqa: ANN001, ANN201 - Playwright objects
@@ -331,22 +323,6 @@ def table(runs: list[dict]) -> str:
 
 def _env(folder: Path, cache: Path, app: Path) -> dict[str, str]:
     return dict(os.environ, NEWS_ANALYTICS_DATA=str(folder), NEWS_ANALYTICS_CACHE_DIR=str(cache), PYTHONPATH=str(app.parent))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str) -> None:
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}_stcore/health", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the dashboard did not start within 2 minutes")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The dashboard served on a free local port and Debian's Chromium, for the end-to-end browser tests."""
+"""The dashboard served on a free local port and Debian's Chromium, for the end-to-end browser tests and `benchmarks/ui.py`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -30,38 +31,59 @@ def _free_port() -> int:
 
 
 @contextmanager
+def serving(app: Path, env: dict[str, str], *, output: IO | int = subprocess.DEVNULL, wait: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app` on a free local port: its address and its process, stopped on leaving.
+
+    The one way the browser tests and `benchmarks/ui.py` start a dashboard. Raises RuntimeError
+    when the server does not answer within `wait` seconds.
+    """
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true"]
+    process = subprocess.Popen(command, cwd=app.parent, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"the dashboard server did not start within {wait:.0f} s") from None
+                time.sleep(0.5)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@contextmanager
 def running_dashboard(data: Path, **env: str) -> Iterator[str]:
     """The address of `dashboard.py` started on `data` (with extra environment), stopped on leaving.
 
     The server's output goes to a log with Python's fault handler on; a server that died before it
-    was stopped fails the test that used it, with its exit status and the end of that log.
+    was stopped fails the test that used it, with its exit status and the fault handler's report.
     """
-    port = _free_port()
     environment = dict(os.environ, NEWS_ANALYTICS_DATA=str(data), PYTHONFAULTHANDLER="1", **env)
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port), "--server.headless", "true"]
     with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            else:
-                pytest.fail("the dashboard server did not start within 60 s")
-            yield url
-        finally:
-            status = process.poll()
-            if status is None:
-                process.terminate()
-                process.wait(timeout=20)
-            else:
-                log.seek(0)
-                output = log.read()
-                fault = output.find("Fatal Python error")  # the fault handler's report, with the thread that failed first
-                died = f"the dashboard server died with status {status}; its output:\n{output[fault:] if fault >= 0 else output[-6000:]}"
-                print(died, file=sys.stderr)  # shown even when the test failed first
-        if status is not None:
+        with serving(ROOT / "dashboard.py", environment, output=log) as (url, process):
+            try:
+                yield url
+            finally:
+                died = _death(process, log)
+                if died:
+                    print(died, file=sys.stderr)  # shown even when the test failed first
+        if died:
             pytest.fail(died)
+
+
+def _death(process: subprocess.Popen, log: IO) -> str | None:
+    """What to say of a server that ended before it was stopped (None while it runs)."""
+    status = process.poll()
+    if status is None:
+        return None
+    log.seek(0)
+    output = log.read()
+    fault = output.find("Fatal Python error")  # the fault handler's report, with the thread that failed first
+    return f"the dashboard server died with status {status}; its output:\n{output[fault:] if fault >= 0 else output[-6000:]}"
