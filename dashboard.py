@@ -28,7 +28,7 @@ from analytics.present import term_views as tv
 from analytics.present import views as vw
 from analytics.present.export import articles_table, csv_bytes, provenance_of
 from analytics.present.plain_text import plain
-from analytics.present.report import report_html, report_name
+from analytics.present.report import report_name
 from analytics.present.report_format import inert_labels, plural
 from analytics.present.sources import Loaded, OpenDataset, SelectionTooLarge
 from analytics.read.arrow_memory import choose_allocator
@@ -39,7 +39,6 @@ URL = "query-params"
 ROWS_SHOWN = 1_000
 # Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
 PICK = {"filter_mode": "contains", "select_all": False}
-TOO_MANY_FOR_REPORT = "The report needs more articles than fit in memory for these filters: narrow the dates, outlets or topics."
 Opened = Loaded | OpenDataset
 
 
@@ -167,10 +166,6 @@ class Page:
             rows, what = vw.drill_rows(sel, frame, points[0], granularity=self.options.granularity, split=split)
             drill_down(rows, sel.counted[1], what, (sel.unit_one, sel.unit))
 
-    def report(self, view: ct.ViewChoices) -> bytes:
-        """The meeting report of what the page shows (its spikes judged against every earlier period)."""
-        sel = self.data.selection(self.filters, self.count_stories, history=self.count_stories)  # spikes of stories need their rows
-        return report_html(sel.ws.corpus, options=view.options, selection=sel, term_matrix=self.terms(sel)).encode("utf-8")
 
 
 def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
@@ -186,17 +181,12 @@ def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[
 
 
 def columns(spec: dict[str, object]) -> dict[str, object]:
-    """A table's column settings (`views.ARTICLE_TABLE` and the like) as Streamlit's column configs."""
-    kinds = {
-        "wide": lambda label: st.column_config.TextColumn(label, width="large"),
-        "when": lambda label: st.column_config.DatetimeColumn(label, format=vw.WHEN),
-        "day": lambda label: st.column_config.DateColumn(label, format="YYYY-MM-DD"),
-        "score": lambda label: st.column_config.NumberColumn(label, format="%.0f"),
-        "percent": lambda label: st.column_config.NumberColumn(label, format="percent"),
-        "points": lambda label: st.column_config.NumberColumn(label, format="%+.1f pts"),
-        "link": lambda label: st.column_config.LinkColumn(label, display_text="open"),
-    }
-    return {name: kinds[how[0]](how[1]) if isinstance(how, tuple) else how for name, how in spec.items()}
+    """A table's column settings (`views.ARTICLE_TABLE` and the like) as Streamlit's column configs (`views.COLUMN_KINDS`)."""
+    def made(kind: str, label: str) -> object:
+        kind_name, settings = vw.COLUMN_KINDS[kind]
+        return getattr(st.column_config, kind_name)(label, **settings)
+
+    return {name: made(*how) if isinstance(how, tuple) else how for name, how in spec.items()}
 
 
 ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE))
@@ -349,11 +339,8 @@ def main() -> None:
     if uploads:
         path = plural(len(uploads), "uploaded file")
         data = Loaded(load_uploads(tuple((f.name, f.getvalue()) for f in uploads)))
-    elif refused := dr.refusal(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
+    elif refused := dr.cannot_open(path, dr.data_roots(sys.argv[1:], os.environ, started, str(DEFAULT_DATA))):
         st.error(plain(refused))  # text from the URL: shown as text, never as Markdown
-        return
-    elif not Path(path).exists():
-        st.error(plain(f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."))
         return
     elif is_dataset(path):
         data = OpenDataset(dataset(path, dataset_version(path)))
@@ -369,10 +356,10 @@ def main() -> None:
     filters, view, notices = sidebar(offer)
     options, finer = drawn_options(filtered_period(filters, data.span), view.options)
     p = Page(data, filters, view, options, shared("colors", (data.version,), data.colors), offer)
-    fits = shared("report-fits", (data.version, filters, view.count_stories), lambda: data.report_fits(filters, view.count_stories))
+    refused = shared("report-refusal", (data.version, filters, view.count_stories), lambda: data.report_refusal(filters, view.count_stories))
     st.sidebar.download_button(
-        "Download meeting report", lambda: p.report(view), report_name(data.corpus, filters, data.span), "text/html",
-        key="dl_report", on_click="ignore", type="primary", disabled=not fits, help=None if fits else TOO_MANY_FOR_REPORT,
+        "Download meeting report", lambda: data.report(filters, view.count_stories, view.options, p.terms), report_name(data.corpus, filters, data.span),
+        "text/html", key="dl_report", on_click="ignore", type="primary", disabled=refused is not None, help=refused,
     )
     for notice in notices:
         st.warning(plain(notice), icon=":material/link:")  # names values from the link: shown as text

@@ -42,3 +42,12 @@ def uploads_allowed(argv: Sequence[str], environ: Mapping[str, str]) -> bool:
     parser.add_argument("--no-uploads", action="store_true")
     args, _ = parser.parse_known_args(list(argv))
     return not args.no_uploads and environ.get(UPLOADS_VAR, "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def cannot_open(path: str, roots: Sequence[str]) -> str | None:
+    """Why the dashboard shows nothing for `path`: outside every data root, or no such folder; None when it can open it."""
+    if refused := refusal(path, roots):
+        return refused
+    if not os.path.exists(path):
+        return f"The folder {path!r} does not exist. Enter another folder or upload files in the sidebar."
+    return None

@@ -10,6 +10,7 @@ memory raises `SelectionTooLarge`, which the page shows as a request for narrowe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property, partial
 
@@ -22,12 +23,16 @@ from analytics.measure.dataset_rows import SelectionTooLarge
 from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters, outlet_names
 from analytics.measure.selection import Selection
+from analytics.measure.terms import TermMatrix
 from analytics.present import charts
 from analytics.present import controls as ct
 from analytics.present import dataset_views as dv
 from analytics.present import views as vw
+from analytics.present.report import report_html
 
-__all__ = ["Loaded", "OpenDataset", "SelectionTooLarge"]
+__all__ = ["REPORT_TOO_LARGE", "Loaded", "OpenDataset", "SelectionTooLarge"]
+
+REPORT_TOO_LARGE = "The report needs more articles than fit in memory for these filters: narrow the dates, outlets or topics."
 
 
 class _Open:
@@ -53,6 +58,19 @@ class _Open:
     def matches(self, filters: Filters, count_stories: bool) -> int:
         """How many articles the filters keep."""
         return len(self.selection(filters, count_stories).a)
+
+    def report_refusal(self, filters: Filters, count_stories: bool) -> str | None:
+        """Why the meeting report of these filters cannot be made, or None when it can."""
+        return None if self.report_fits(filters, count_stories) else REPORT_TOO_LARGE
+
+    def report(self, filters: Filters, count_stories: bool, options: m.MetricOptions, terms: Callable[[Selection], TermMatrix]) -> bytes:
+        """The meeting report of what the page shows, as HTML bytes; counting stories, its spikes are judged against the rows
+        of every earlier period. `terms` gives a selection's document-term matrix (a long-running program keeps them)."""
+        sel = self.selection(filters, count_stories, history=count_stories)
+        return report_html(sel.ws.corpus, options=options, selection=sel, term_matrix=terms(sel)).encode("utf-8")
+
+    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
+        return True
 
 
 class Loaded(_Open):
@@ -82,9 +100,6 @@ class Loaded(_Open):
     @property
     def note_problems(self) -> pd.DataFrame:
         return self.ws.note_problems
-
-    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
-        return True
 
     def period_selection(self, filters: Filters, count_stories: bool, start: object, granularity: str) -> Selection:
         """The selection a click on one period's bar reads its articles from: the page's own."""

@@ -38,6 +38,16 @@ TIMELINE_STORIES = 10
 # kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent" (a share: 0.12 is 12%),
 # "points" (a difference of shares, already ×100: 12.6 is 12.6 points), "link".
 WHEN = "YYYY-MM-DD HH:mm"
+# How each kind of column in the table specs below is shown: a Streamlit column type and its settings.
+COLUMN_KINDS: dict[str, tuple[str, dict[str, str]]] = {
+    "wide": ("TextColumn", {"width": "large"}),
+    "when": ("DatetimeColumn", {"format": WHEN}),
+    "day": ("DateColumn", {"format": "YYYY-MM-DD"}),
+    "score": ("NumberColumn", {"format": "%.0f"}),
+    "percent": ("NumberColumn", {"format": "percent"}),
+    "points": ("NumberColumn", {"format": "%+.1f pts"}),
+    "link": ("LinkColumn", {"display_text": "open"}),
+}
 ARTICLE_TABLE: dict[str, object] = {
     s.DOC_ID: None, s.TITLE: ("wide", "Title"), s.PROVIDER_NAME: "Outlet", s.PUBLISHED_AT: ("when", "Published (UTC)"),
     m.TOPICS_TEXT: "Topics", s.QUALITY: ("score", "Quality"), s.HEAT: ("score", "Heat"), s.WEB_URL: ("link", "Link"),

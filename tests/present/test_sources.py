@@ -4,7 +4,9 @@ from datetime import date
 from pathlib import Path
 
 from analytics.frames.workspace import open_workspace
+from analytics.measure import metrics as m
 from analytics.measure import selection
+from analytics.measure import terms as tm
 from analytics.measure.filters import Filters
 from analytics.present.sources import Loaded
 
@@ -25,3 +27,12 @@ def test_one_run_counts_captions_and_draws_from_one_filtering(monkeypatch):
     assert data.caption(filters, False, "here").startswith(f"{data.matches(filters, False):,} of {ws.corpus.loaded:,} articles")
     assert passes == [filters]
     assert Loaded(ws).matches(filters, False) and len(passes) == 2  # the next run works it out again (the page's cache keeps it)
+
+
+def test_the_report_of_a_loaded_folder_is_made_from_the_page_selection():
+    data = Loaded(open_workspace(SAMPLE, cache=False))
+    asked = []
+    html = data.report(Filters(), False, m.MetricOptions(), lambda sel: asked.append(sel) or tm.term_matrix(sel.ws.corpus.articles))
+    assert html.startswith(b"<!") and b"News Coverage" in html
+    assert asked == [data.selection(Filters(), False)]  # the page's own selection, made once
+    assert data.report_refusal(Filters(), False) is None
