@@ -273,18 +273,17 @@ def _month_where(filters: Filters, within: list[tuple[date, date]] | None = None
 def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
     """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads
     them; with `within`, only the times in one of those periods."""
-    clauses, params = ["TRUE"], []
+    months, params = _month_where(filters, within)  # the months first: whole folders are skipped
+    clauses = [months]
     if within is not None:
-        months = sorted({f"{year}-{month:02d}" for first, last in within for year, month in _months(first, last)})
-        periods = " OR ".join([f"({time} >= ? AND {time} < ?)"] * len(within)) or "FALSE"
-        clauses.append(f"{ds.MONTH} IN ({', '.join('?' * len(months)) or 'NULL'}) AND ({periods})")
-        params += months + [moment for first, last in within for moment in (_utc(first), _utc(last + timedelta(days=1)))]
+        clauses.append("(" + (" OR ".join([f"({time} >= ? AND {time} < ?)"] * len(within)) or "FALSE") + ")")
+        params += [moment for first, last in within for moment in (_utc(first), _utc(last + timedelta(days=1)))]
     if filters.start is not None:
-        clauses.append(f"{ds.MONTH} >= ? AND {time} >= ?")  # the month first: whole folders are skipped
-        params += [filters.start.strftime("%Y-%m"), _utc(filters.start)]
+        clauses.append(f"{time} >= ?")
+        params.append(_utc(filters.start))
     if filters.end is not None:
-        clauses.append(f"{ds.MONTH} <= ? AND {time} < ?")
-        params += [filters.end.strftime("%Y-%m"), _utc(filters.end + timedelta(days=1))]
+        clauses.append(f"{time} < ?")
+        params.append(_utc(filters.end + timedelta(days=1)))
     for column, values in ((s.PROVIDER_DOMAIN, filters.providers), (s.CATEGORY, filters.categories), (s.TYPE, filters.types)):
         if values:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
