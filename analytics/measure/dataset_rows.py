@@ -153,7 +153,7 @@ class Reader:
         if self._split:
             self.connection.execute(f"CREATE VIEW _keys AS SELECT * FROM read_parquet({self._files(ds.KEYS, self._split)}, hive_partitioning = true)")
         self.articles = self.table("articles")
-        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {s.DOC_ID}, {s.TOPIC} FROM {self.plain('topics')}")
+        self.connection.execute(f"CREATE VIEW _topics_plain AS SELECT {ds.MONTH}, {s.DOC_ID}, {s.TOPIC} FROM {self.plain('topics')}")
         self._dictionaries: dict[tuple[str, str], pa.Array] = {}
 
     def _files(self, name: str, months: list[str]) -> str:
@@ -273,8 +273,8 @@ def _month_where(filters: Filters, within: list[tuple[date, date]] | None = None
 def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[date, date]] | None = None) -> tuple[str, list]:
     """The filters as a SQL condition on the articles (their time in column `time`) and its parameters, as `filter_articles` reads
     them; with `within`, only the times in one of those periods."""
-    months, params = _month_where(filters, within)  # the months first: whole folders are skipped
-    clauses = [months]
+    months, month_params = _month_where(filters, within)  # the months first: whole folders are skipped
+    clauses, params = [months], list(month_params)
     if within is not None:
         clauses.append("(" + (" OR ".join([f"({time} >= ? AND {time} < ?)"] * len(within)) or "FALSE") + ")")
         params += [moment for first, last in within for moment in (_utc(first), _utc(last + timedelta(days=1)))]
@@ -294,8 +294,9 @@ def _where(filters: Filters, time: str = s.PUBLISHED_AT, *, within: list[tuple[d
     if filters.topics:
         wanted = list(dict.fromkeys(filters.topics))
         having = f" GROUP BY {s.DOC_ID} HAVING count(DISTINCT {s.TOPIC}) >= {len(wanted)}" if filters.topic_mode == ALL else ""
-        clauses.append(f"{s.DOC_ID} IN (SELECT {s.DOC_ID} FROM _topics_plain WHERE {s.TOPIC} IN ({', '.join('?' * len(wanted))}){having})")
-        params += wanted
+        # an article's topics are in its month: only the months it can be in are searched
+        clauses.append(f"{s.DOC_ID} IN (SELECT {s.DOC_ID} FROM _topics_plain WHERE {months} AND {s.TOPIC} IN ({', '.join('?' * len(wanted))}){having})")
+        params += month_params + wanted
     if filters.published is not None:
         clauses.append(f"{s.PUBLISHED} = ?")
         params.append(filters.published)

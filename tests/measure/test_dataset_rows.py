@@ -1,5 +1,6 @@
 """Reading the rows a filter selects from a dataset gives what filtering the whole corpus gives."""
 
+import shutil
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from analytics.frames.dataset import build_dataset
 from analytics.frames.keys import belongs
 from analytics.measure.dataset_rows import (
     SelectionTooLarge,
+    count_articles,
     date_span,
     outlets,
     select,
@@ -56,6 +58,16 @@ def test_a_selection_is_what_filtering_the_corpus_gives(built, filters):
     assert_frame_equal(chosen.articles, expected)
     assert_frame_equal(chosen.topics, topics_of(corpus.topics, expected))
     assert_frame_equal(chosen.related, corpus.related[belongs(corpus.related, expected)])
+
+
+def test_a_topic_filter_with_dates_searches_only_those_months_topics(built, tmp_path):
+    corpus, folder = built
+    copy = shutil.copytree(folder, tmp_path / "ds")
+    for path in (copy / "topics").glob("month=*/*.parquet"):
+        if path.parent.name > "month=2026-04":  # later months and the undated: any read of them fails
+            path.write_bytes(b"not parquet")
+    filters = Filters(start=date(2026, 3, 5), end=date(2026, 4, 2), topics=("AI", "T1"))
+    assert count_articles(copy, filters) == len(filter_articles(corpus.articles, corpus.topics, filters)) > 0
 
 
 def test_only_the_columns_asked_for_are_read(built):
