@@ -144,9 +144,14 @@ class DatasetSource:
         periods = [period for _, _, period in comparison_periods(filtered_period(filters, self.span))]
         return [whole] + [replace(whole, start=period.start, end=period.end) for period in periods]
 
+    def count(self, filters: Filters) -> int:
+        """How many articles the filters keep, counted from their rollups (which the Overview reads too)."""
+        rows = self.rollup_rows(filters).articles
+        return int(rows[ARTICLES].sum()) if len(rows) else 0
+
     def window_size(self, filters: Filters, *, history: bool = False) -> int:
         """How many articles `window` would read (each comparison period counted apart: an upper bound)."""
-        return sum(dr.count_articles(self.reader, part) for part in self.window_parts(filters, history=history))
+        return sum(self.count(part) for part in self.window_parts(filters, history=history))
 
     def fits(self, filters: Filters, *, history: bool = False) -> bool:
         """Whether the window of `filters` is small enough to read (`WINDOW_ROWS`)."""

@@ -83,15 +83,9 @@ def rollups_answer(filters: Filters, count_stories: bool) -> bool:
     return not count_stories
 
 
-def matches(src: DatasetSource, filters: Filters) -> int:
-    """How many articles the filters keep, counted from the rollups."""
-    rows = src.rollup_rows(filters).articles
-    return int(rows[r.ARTICLES].sum()) if len(rows) else 0
-
-
 def caption(src: DatasetSource, filters: Filters, source: str) -> str:
     """The header of the page, as `views.header_caption` writes it."""
-    return vw.caption_text(matches(src, filters), src.articles, source, filters.describe(outlet_names(src.outlets)))
+    return vw.caption_text(src.count(filters), src.articles, source, filters.describe(outlet_names(src.outlets)))
 
 
 def overview(src: DatasetSource, filters: Filters, o: m.MetricOptions, split: str | None, palette: dict[str, str]) -> vw.OverviewPage:

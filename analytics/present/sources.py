@@ -175,7 +175,7 @@ class OpenDataset(_Open):
         return super().overview(filters, count_stories, options, split, colors)
 
     def matches(self, filters: Filters, count_stories: bool) -> int:
-        return dv.matches(self.src, filters) if dv.rollups_answer(filters, count_stories) else super().matches(filters, count_stories)
+        return self.src.count(filters) if dv.rollups_answer(filters, count_stories) else super().matches(filters, count_stories)
 
     def caption(self, filters: Filters, count_stories: bool, source: str) -> str:
         if dv.rollups_answer(filters, count_stories):

@@ -10,7 +10,7 @@ from pandas.testing import assert_frame_equal
 
 from analytics.frames.workspace import open_workspace
 from analytics.measure import metrics as m
-from analytics.measure.dataset_rows import SelectionTooLarge
+from analytics.measure.dataset_rows import SelectionTooLarge, count_articles
 from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters, without_events
 from analytics.measure.selection import Selection
@@ -143,3 +143,11 @@ def test_a_window_too_large_is_refused_with_its_size(both):
     with pytest.raises(SelectionTooLarge, match=r"these filters select [\d,]+ articles, more than the 10 a view can hold"):
         opened.src.window(Filters(), max_rows=10)
     assert opened.src.window_size(Filters(), history=True) == loaded.articles  # every article, events included
+
+
+def test_a_window_size_counts_each_part_the_window_reads(both):
+    loaded, opened = both
+    for filters in filter_cases(loaded):
+        for history in (False, True):
+            parts = opened.src.window_parts(filters, history=history)
+            assert opened.src.window_size(filters, history=history) == sum(count_articles(opened.src.reader, part) for part in parts)
