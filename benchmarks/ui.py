@@ -162,8 +162,8 @@ def filter_changes(page) -> dict:  # noqa: ANN001 - a Playwright page
     page.bring_to_front()  # the second session's tab took the focus the keyboard needs
     return {
         "filter: period month → week": lambda: timed(page, lambda: choose(page, "Period", "week")),
-        "filter: one outlet": lambda: timed(page, lambda: pick(page, "Outlets")),
-        "filter: one topic": lambda: timed(page, lambda: pick(page, "Topics")),
+        "filter: one outlet": lambda: pick(page, "Outlets"),
+        "filter: one topic": lambda: pick(page, "Topics"),
     }
 
 
@@ -231,18 +231,24 @@ def choose(page, label: str, option: str) -> None:  # noqa: ANN001 - a Playwrigh
     page.locator(f"[role=radiogroup][aria-label='{label}'] [role=radio]").filter(has_text=re.compile(f"^{re.escape(option)}$")).click()
 
 
-def pick(page, label: str) -> None:  # noqa: ANN001 - a Playwright page
-    """Choose an option of a sidebar multiselect with the keyboard (the one after "Select all") and close its list."""
+def pick(page, label: str) -> float:  # noqa: ANN001 - a Playwright page
+    """Seconds from choosing an option of a sidebar multiselect (the one after "Select all") with the keyboard to the redrawn chart.
+
+    Opening the list and moving to the option are the editor's reading time, not the dashboard's: the clock starts at Enter.
+    """
     box = page.locator(f"[data-testid=stSidebar] input[aria-label='{label}']")
     box.click()
     page.wait_for_timeout(300)
-    keys = ["ArrowDown", "ArrowDown", "Enter", "Escape"]
+    moves = ["ArrowDown", "ArrowDown"]
     if box.get_attribute("aria-expanded") != "true":
         box.press("ArrowDown")  # opens the list when the click did not, on "Select all"
-        keys = keys[1:]
+        moves = moves[1:]
     page.locator("[role=listbox] [role=option]").nth(1).wait_for()
-    for key in keys:
+    for key in moves:
         box.press(key)
+    took = timed(page, lambda: box.press("Enter"))
+    box.press("Escape")
+    return took
 
 
 def concurrent_sessions(browser, url: str, count: int, memory: Peak) -> float:  # noqa: ANN001 - Playwright browser
