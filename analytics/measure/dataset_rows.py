@@ -55,10 +55,12 @@ def select(
     *,
     columns: list[str] | None = None,
     related: bool = False,
+    topics: bool = True,
     max_rows: int = MAX_ROWS,
     within: list[tuple[date, date]] | None = None,
 ) -> Selection:
-    """The articles of the dataset that pass `filters` (only `columns` of them, when given), their topics and, if asked, related rows.
+    """The articles of the dataset that pass `filters` (only `columns` of them, when given), their topic rows (unless not
+    asked) and, if asked, their related rows.
 
     `within` keeps only the articles published in one of those periods (first and last day), as
     one read instead of one per period. Raises `SelectionTooLarge` when more than `max_rows` articles pass.
@@ -73,13 +75,11 @@ def select(
     # An article's topic and related rows are in its month: only the months the articles can be in are read
     months, month_params = _month_where(filters, within)
     chosen = f"{months} AND {s.DOC_ID} IN (SELECT {s.DOC_ID} FROM {reader.plain('articles')} WHERE {where})"
-    topics = reader.frame("topics", s.TOPIC_COLUMNS, f"SELECT * FROM {reader.table('topics')} WHERE {chosen}", month_params + params)
-    rows = (
-        reader.frame("related", s.RELATED_COLUMNS, f"SELECT * FROM {reader.table('related')} WHERE {chosen}", month_params + params)
-        if related
-        else s.empty_frame(s.RELATED_DTYPES)
-    )
-    return Selection(articles, topics, rows)
+    children = {
+        name: reader.frame(name, wanted, f"SELECT * FROM {reader.table(name)} WHERE {chosen}", month_params + params) if asked else s.empty_frame(dtypes)
+        for name, wanted, dtypes, asked in (("topics", s.TOPIC_COLUMNS, s.TOPIC_DTYPES, topics), ("related", s.RELATED_COLUMNS, s.RELATED_DTYPES, related))
+    }
+    return Selection(articles, children["topics"], children["related"])
 
 
 def count_articles(folder: str | os.PathLike[str] | Reader, filters: Filters = Filters()) -> int:

@@ -120,8 +120,9 @@ def _spike_stories(src: DatasetSource, filters: Filters, found: pd.DataFrame, gr
     spans = [pd.Period(pd.Timestamp(start), freq=m.GRANULARITIES[granularity]) for start in sorted(found[m.PERIOD].unique())]
     try:
         rows = dr.select(
-            src.reader, filters, columns=STORY_COLUMNS, related=True, max_rows=LISTED_ROWS, within=[(p.start_time.date(), p.end_time.date()) for p in spans]
-        )
+            src.reader, filters, columns=STORY_COLUMNS, related=True, topics=split == "topic", max_rows=LISTED_ROWS,
+            within=[(p.start_time.date(), p.end_time.date()) for p in spans],
+        )  # the topic rows only when the chart's groups are topics
     except dr.SelectionTooLarge:
         return pd.DataFrame()
     articles, topics, related = rows.articles, rows.topics, rows.related
