@@ -66,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=5, help="sessions opened at once for the memory measurement")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where generated corpora, caches and results go")
     parser.add_argument("--app", type=Path, default=ROOT / "dashboard.py", help="the dashboard to measure, with its own analytics package beside it (an older checkout, to compare)")
+    parser.add_argument("--floor", action="store_true", help="instead: time the first page and second sessions of a page with one small chart and no data (what Streamlit and Chromium alone cost here)")
     args = parser.parse_args(argv)
     app = args.app.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.floor:
+        print(json.dumps(floor(args.out), indent=1))
+        return 0
     folders = args.data or [corpus_for(size, args.out) for size in args.sizes]
     results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "runs": []}
     for folder in folders:
@@ -142,6 +146,38 @@ def measure(folder: Path, cache: Path, sessions: int, app: Path) -> dict:
             "server_cpu_s": used,
             "peak_mb_one_session": one, "peak_mb_many_sessions": many, "sessions": sessions,
         }
+
+
+# The least a page with a chart can be: a title, four sidebar lists and one bar chart of 40 bars, no data to read.
+FLOOR_APP = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(page_title="Floor", layout="wide")
+st.title("News Coverage Analytics")
+for label in ("Outlets", "Topics", "Category", "Type"):
+    st.sidebar.multiselect(label, ["a", "b", "c"])
+st.plotly_chart(go.Figure(go.Bar(x=list(range(40)), y=list(range(40)))), width="stretch")
+"""
+
+
+def floor(out: Path, repeats: int = 3) -> dict:
+    """Seconds to the drawn chart of `FLOOR_APP`: the first page, a new tab and a new browser profile, `repeats` times each."""
+    from playwright.sync_api import sync_playwright
+
+    app = out / "floor" / "app.py"
+    app.parent.mkdir(exist_ok=True)
+    app.write_text(FLOOR_APP)
+    found: dict[str, list[float]] = {"first page with charts": [], "a second session (new tab, same browser)": [], "a second session (new browser profile)": []}
+    for _ in range(repeats):
+        with serving(app, dict(os.environ)) as (address, _server), sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            first, took = open_session(browser, address)
+            found["first page with charts"].append(round(took, 2))
+            found["a second session (new tab, same browser)"].append(round(open_session(browser, address, first.context)[1], 2))
+            found["a second session (new browser profile)"].append(round(open_session(browser, address)[1], 2))
+            browser.close()
+    return {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "load_average": os.getloadavg(), "steps_s": found}
 
 
 def open_session(browser, url: str, context=None, *, table: bool = False):  # noqa: ANN001, ANN201 - Playwright objects
