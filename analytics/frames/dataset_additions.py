@@ -9,7 +9,9 @@ parsed rows only where a decision about its old rows changed:
 
 - a new copy of an address that comes first (earlier, or as early and first by path): the old
   article becomes a later copy, and every later copy of that address names the new one;
-- an outlet whose display name changes because the counts changed: its articles carry the name.
+- an outlet whose display name changes because the counts changed: its articles carry the name;
+- a month already stored in `MAX_PARTS` parts: it is written whole again as one, so a dataset
+  updated every day never makes its readers join dozens of small parts.
 
 Files parsed again (changed since, or written moments before the last build, whose row could not
 be trusted yet) are nothing new when their rows are the same as before, as they usually are.
@@ -50,6 +52,9 @@ from analytics.store import dataset as ds
 _NEW_COLUMNS = [s.PATH, s.TITLE, s.PUBLISHED_AT, s.CANONICAL_URL, s.URL_ID, s.PROVIDER_DOMAIN, s.PROVIDER_NAME]
 _OLD_COLUMNS = [s.DOC_ID, s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL, s.PROVIDER_DOMAIN]
 _ORIGIN = "_origin"
+# A month with this many parts is written whole again at its next addition (one part instead of
+# one more): an addition stays quick, and no month is read from more parts than this.
+MAX_PARTS = 8
 _FINGERPRINT = [s.SIZE, s.MTIME_NS, s.CTIME_NS, s.VALID_UNTIL_NS]
 
 
@@ -85,6 +90,7 @@ def add_documents(
     rebuild = set(demoted[ds.MONTH]) | set(renamed_copies[ds.MONTH]) | set(renamed_months.to_pylist())
     decisions = Decisions(duplicates, counts, before.ids)
     added = {month: fresh[month] for month in set(new[ds.MONTH])}
+    rebuild |= {month for month in added if month in previous.months and len(ds.month_parts(previous.months[month])) >= MAX_PARTS}
     return (*_write(build, previous, parts, added, changed.paths, decisions, rebuild), decisions)
 
 

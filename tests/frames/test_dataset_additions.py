@@ -7,6 +7,7 @@ from conftest import article, document_text, mixed_corpus, more_documents, write
 from test_dataset import assert_same_corpus
 
 from analytics import load_corpus
+from analytics.frames import dataset_additions as additions
 from analytics.frames.dataset import build_dataset
 from analytics.store import dataset as ds
 
@@ -30,6 +31,21 @@ def test_new_documents_become_a_further_part_of_their_months(tmp_path, dask_sche
     assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
     again = build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
     assert (again.parsed, again.months_written) == (0, 0)
+
+
+def test_a_month_of_many_parts_is_written_whole_again_at_its_next_addition(tmp_path, dask_scheduler, monkeypatch):
+    monkeypatch.setattr(additions, "MAX_PARTS", 3)
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    march = []
+    for day in (11, 12, 13, 14):
+        write_old(two, f"daily/{day}.md", article(200 + day, publishedDateTime=f"2026-03-{day}T09:00:00Z", topics=["AI"]))
+        report = build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+        assert (report.parsed, report.every_row) == (1, False)
+        march.append(len(_parts(tmp_path / "ds")["2026-03"]))
+    assert march == [2, 3, 1, 2]  # the third addition found three parts: March was written whole again
+    assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
+    assert sorted(p.name for p in (tmp_path / "ds" / "articles" / "month=2026-03").iterdir()) == sorted(f"{part}.parquet" for part in _parts(tmp_path / "ds")["2026-03"])
 
 
 def test_files_parsed_again_with_the_rows_they_had_are_nothing_new(tmp_path, dask_scheduler):
