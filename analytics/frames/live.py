@@ -3,7 +3,12 @@
 The dashboard holds one of these per folder for every session: a rerun gets the loaded
 workspace at once, and the folder's fingerprint (`analytics.frames.fingerprint`, the same
 digest a load records as `Corpus.version`) is taken again on another thread at most every
-`every` seconds, so no rerun waits for a `stat` of every file. When the fingerprint differs,
+`every` seconds, so no rerun waits for a `stat` of every file. A check that is due waits for a
+quiet moment (no caller for `quiet` seconds: the page is drawn and read), at most `every`
+seconds, so its seconds of CPU at a million files do not land beside a page being drawn on the
+same cores. Five seconds is longer than a browser takes from opening the page to its first run
+(1.5–2 s measured here): a shorter wait started checks in just that gap, beside a new visitor's
+first page. When the fingerprint differs,
 the next call loads again (the parse cache re-parses only what changed). A folder loaded before
 (by any program) opens from the parse cache's last load at once, without a `stat` of every
 file, and the next call checks it against the files in the same way.
@@ -33,22 +38,25 @@ class LiveWorkspace:
         path: str | os.PathLike[str],
         *,
         every: float = 30.0,
+        quiet: float = 5.0,
         opener: Callable[..., Workspace] = open_workspace,
         check: Callable[[str], str] = fingerprint,
         last: Callable[[str], Workspace | None] = last_workspace,
     ) -> None:
         self.path = os.fspath(path)
-        self.every = every
+        self.every, self.quiet = every, quiet
         self._open, self._check, self._last = opener, check, last
         self._lock = threading.Lock()
         self._workspace: Workspace | None = None
         self._stale = False
         self._next_check = 0.0
+        self._last_call = time.monotonic()
         self._checking: threading.Thread | None = None
 
     def current(self, progress: ProgressCallback | None = None) -> Workspace:
         """The workspace as last loaded: loaded now if it never was or a check found the folder changed."""
         with self._lock:
+            self._last_call = time.monotonic()
             if self._workspace is None and (kept := self._last(self.path)) is not None:
                 # The last load at once; the next call checks it against the files (a check beside
                 # this first run would compete with it for the cores: seconds at a million files).
@@ -65,7 +73,7 @@ class LiveWorkspace:
 
     @property
     def checking(self) -> bool:
-        """Whether a check of the folder is running now."""
+        """Whether a check of the folder is running now (or waiting for a quiet moment to run)."""
         return self._checking is not None and self._checking.is_alive()
 
     def wait(self, timeout: float | None = None) -> None:
@@ -74,6 +82,7 @@ class LiveWorkspace:
             self._checking.join(timeout)
 
     def _check_now(self, loaded: Workspace) -> None:
+        self._wait_for_quiet()
         started = time.monotonic()
         try:
             changed = self._check(self.path) != loaded.corpus.version
@@ -84,3 +93,13 @@ class LiveWorkspace:
             if self._workspace is loaded:
                 self._stale = changed
             self._next_check = time.monotonic() + max(self.every, _IDLE_FACTOR * took)
+
+    def _wait_for_quiet(self) -> None:
+        """Return once no caller came for `quiet` seconds, or `every` seconds from now at the latest."""
+        latest = time.monotonic() + self.every
+        while (now := time.monotonic()) < latest:
+            with self._lock:
+                idle = now - self._last_call
+            if idle >= self.quiet:
+                return
+            time.sleep(min(self.quiet - idle, latest - now))

@@ -1,4 +1,5 @@
 import threading
+import time
 
 from conftest import article, write_old
 
@@ -17,7 +18,7 @@ def counting_opener(calls: list):
 def test_one_load_shared_by_every_caller_until_the_folder_changes(write, tmp_path):
     write("a.md", article(1))
     calls = []
-    live = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    live = LiveWorkspace(tmp_path, every=3600, quiet=0, opener=counting_opener(calls))
     first = live.current()
     assert live.current() is first and not live.checking and len(calls) == 1
     write("b.md", article(2))
@@ -33,7 +34,7 @@ def test_one_load_shared_by_every_caller_until_the_folder_changes(write, tmp_pat
 def test_a_check_that_finds_nothing_changed_keeps_the_workspace(write, tmp_path):
     write("a.md", article(1))
     calls = []
-    live = LiveWorkspace(tmp_path, every=0, opener=counting_opener(calls))
+    live = LiveWorkspace(tmp_path, every=0, quiet=0, opener=counting_opener(calls))
     first = live.current()
     live.current()  # starts a check
     live.wait(30)
@@ -56,14 +57,41 @@ def test_a_folder_loaded_before_opens_from_its_last_load_and_the_next_call_check
     write_old(tmp_path, "a.md", article(1))
     open_workspace(tmp_path)  # another program (or an earlier server) loaded it
     calls = []
-    live = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    live = LiveWorkspace(tmp_path, every=3600, quiet=0, opener=counting_opener(calls))
     first = live.current()
     assert first.corpus.loaded == 1 and calls == [] and not live.checking  # no load, no `stat` of every file before the first page
     assert live.current() is first  # the next call starts the check
     live.wait(30)
     assert live.current() is first and calls == []  # the check found nothing changed
     write_old(tmp_path, "b.md", article(2))
-    later = LiveWorkspace(tmp_path, every=3600, opener=counting_opener(calls))
+    later = LiveWorkspace(tmp_path, every=3600, quiet=0, opener=counting_opener(calls))
     assert later.current().corpus.loaded == 1 == later.current().corpus.loaded  # the last load, shown while the check runs
     later.wait(30)
     assert later.current().corpus.loaded == 2 and len(calls) == 1
+
+
+def test_a_due_check_waits_until_no_caller_came_for_a_quiet_moment(write, tmp_path):
+    write("a.md", article(1))
+    checked = []
+    live = LiveWorkspace(tmp_path, every=30, quiet=0.5, check=lambda path: checked.append(time.monotonic()) or "same")
+    live.current()
+    live._next_check = 0.0  # a check is due
+    busy_until = time.monotonic() + 1.5
+    while time.monotonic() < busy_until:  # a page run every 0.1 s: never quiet for 0.5 s
+        live.current()
+        time.sleep(0.1)
+    assert checked == [] and live.checking  # due since the first of these calls, still waiting
+    live.wait(30)
+    assert len(checked) == 1 and checked[0] - busy_until >= 0.35  # once the calls stopped for about `quiet` seconds
+
+
+def test_a_check_waits_for_quiet_no_longer_than_every(write, tmp_path):
+    write("a.md", article(1))
+    checked = []
+    live = LiveWorkspace(tmp_path, every=0.6, quiet=60, check=lambda path: checked.append(time.monotonic()) or "same")
+    live.current()
+    live._next_check = 0.0
+    started = time.monotonic()
+    live.current()
+    live.wait(30)
+    assert len(checked) == 1 and 0.5 <= checked[0] - started < 5
