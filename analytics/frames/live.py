@@ -102,4 +102,4 @@ class LiveWorkspace:
                 idle = now - self._last_call
             if idle >= self.quiet:
                 return
-            time.sleep(min(self.quiet - idle, latest - now))
+            time.sleep(min(self.quiet - idle, latest - now, 1.0))  # a second at most: `quiet` and `every` may be infinite

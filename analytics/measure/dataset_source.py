@@ -150,8 +150,18 @@ class DatasetSource:
         return int(rows[ARTICLES].sum()) if len(rows) else 0
 
     def window_size(self, filters: Filters, *, history: bool = False) -> int:
-        """How many articles `window` would read (each comparison period counted apart: an upper bound)."""
-        return sum(self.count(part) for part in self.window_parts(filters, history=history))
+        """How many articles `window` would read, at most, without reading any row.
+
+        Each part is counted from the rollups of the filters as the page has them (which its
+        Overview reads too), plus the events they leave out counted from the stored rollups, that
+        is without any topic, score or text filter; each comparison period is counted apart.
+        """
+        total = 0
+        for part in self.window_parts(filters, history=history):
+            total += self.count(replace(part, exclude_types=filters.exclude_types))
+            if filters.exclude_types:
+                total += self.count(replace(part, types=filters.exclude_types, topics=(), quality=None, heat=None, search=""))
+        return total
 
     def fits(self, filters: Filters, *, history: bool = False) -> bool:
         """Whether the window of `filters` is small enough to read (`WINDOW_ROWS`)."""

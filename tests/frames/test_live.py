@@ -73,16 +73,27 @@ def test_a_folder_loaded_before_opens_from_its_last_load_and_the_next_call_check
 def test_a_due_check_waits_until_no_caller_came_for_a_quiet_moment(write, tmp_path):
     write("a.md", article(1))
     checked = []
-    live = LiveWorkspace(tmp_path, every=30, quiet=0.5, check=lambda path: checked.append(time.monotonic()) or "same")
+    live = LiveWorkspace(tmp_path, every=60, quiet=1.0, check=lambda path: checked.append(time.monotonic()) or "same")
     live.current()
     live._next_check = 0.0  # a check is due
-    busy_until = time.monotonic() + 1.5
-    while time.monotonic() < busy_until:  # a page run every 0.1 s: never quiet for 0.5 s
+    busy_until = time.monotonic() + 2.0
+    while time.monotonic() < busy_until:  # a page run every 0.05 s: never quiet for a second
         live.current()
-        time.sleep(0.1)
+        time.sleep(0.05)
     assert checked == [] and live.checking  # due since the first of these calls, still waiting
     live.wait(30)
-    assert len(checked) == 1 and checked[0] - busy_until >= 0.35  # once the calls stopped for about `quiet` seconds
+    assert len(checked) == 1 and checked[0] - busy_until >= 0.8  # once the calls stopped for about `quiet` seconds
+
+
+def test_a_check_with_no_time_limits_still_runs_once_things_are_quiet(write, tmp_path):
+    write("a.md", article(1))
+    checked = []
+    live = LiveWorkspace(tmp_path, every=float("inf"), quiet=0.2, check=lambda path: checked.append(path) or "same")
+    live.current()
+    live._next_check = 0.0
+    live.current()
+    live.wait(30)
+    assert checked == [str(tmp_path)] and not live.checking
 
 
 def test_a_check_waits_for_quiet_no_longer_than_every(write, tmp_path):

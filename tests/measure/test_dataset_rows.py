@@ -78,6 +78,13 @@ def test_only_the_columns_asked_for_are_read(built):
     assert_frame_equal(chosen.articles, expected[list(chosen.articles.columns)])
 
 
+def test_topic_rows_are_read_only_when_asked(built):
+    corpus, folder = built
+    chosen = select(folder, Filters(topics=("AI",)), related=True, topics=False)
+    assert chosen.topics.empty and list(chosen.topics.columns) == list(corpus.topics.columns)
+    assert len(chosen.articles) > 0 and len(chosen.related) > 0
+
+
 def test_a_selection_too_large_is_refused_with_its_size(built):
     corpus, folder = built
     with pytest.raises(SelectionTooLarge, match=f"select {len(corpus.articles)} articles") as refused:
