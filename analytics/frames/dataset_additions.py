@@ -10,8 +10,9 @@ parsed rows only where a decision about its old rows changed:
 - a new copy of an address that comes first (earlier, or as early and first by path): the old
   article becomes a later copy, and every later copy of that address names the new one;
 - an outlet whose display name changes because the counts changed: its articles carry the name;
-- a month already stored in `MAX_PARTS` parts: it is written whole again as one, so a dataset
-  updated every day never makes its readers join dozens of small parts.
+- a month already stored in `MAX_PARTS` parts or more: it is written whole again as one (the
+  most divided first, `MERGED_PER_BUILD` months at most, so that no one build pays for every
+  month at once), and a dataset updated every day never makes its readers join dozens of parts.
 
 Files parsed again (changed since, or written moments before the last build, whose row could not
 be trusted yet) are nothing new when their rows are the same as before, as they usually are.
@@ -53,8 +54,10 @@ _NEW_COLUMNS = [s.PATH, s.TITLE, s.PUBLISHED_AT, s.CANONICAL_URL, s.URL_ID, s.PR
 _OLD_COLUMNS = [s.DOC_ID, s.PATH, s.PUBLISHED_AT, s.CANONICAL_URL, s.PROVIDER_DOMAIN]
 _ORIGIN = "_origin"
 # A month with this many parts is written whole again at its next addition (one part instead of
-# one more): an addition stays quick, and no month is read from more parts than this.
+# one more), at most this many months in one build. 1% new files at 1M reach every month at
+# once: merging all 37 made that build 18.1 s against 11.5 s; six add about a second.
 MAX_PARTS = 8
+MERGED_PER_BUILD = 6
 _FINGERPRINT = [s.SIZE, s.MTIME_NS, s.CTIME_NS, s.VALID_UNTIL_NS]
 
 
@@ -90,7 +93,7 @@ def add_documents(
     rebuild = set(demoted[ds.MONTH]) | set(renamed_copies[ds.MONTH]) | set(renamed_months.to_pylist())
     decisions = Decisions(duplicates, counts, before.ids)
     added = {month: fresh[month] for month in set(new[ds.MONTH])}
-    rebuild |= {month for month in added if month in previous.months and len(ds.month_parts(previous.months[month])) >= MAX_PARTS}
+    rebuild |= set(_most_divided(previous, added))
     return (*_write(build, previous, parts, added, changed.paths, decisions, rebuild), decisions)
 
 
@@ -116,6 +119,13 @@ def _write(
     for month, result in zip(tasks, build.client.gather(list(tasks.values()))):
         months[month] = result
     return manifest_of(build, months), len(tasks)
+
+
+def _most_divided(previous: ds.Manifest, added: dict[str, list[str]]) -> list[str]:
+    """The months getting new documents that are stored in `MAX_PARTS` parts or more, the most divided first, `MERGED_PER_BUILD` at most."""
+    parts = {month: len(ds.month_parts(previous.months[month])) for month in added if month in previous.months}
+    crowded = sorted((month for month, count in parts.items() if count >= MAX_PARTS), key=lambda month: (-parts[month], month))
+    return crowded[:MERGED_PER_BUILD]
 
 
 def _same_rows(changed: Changed, fresh: dict[str, list[str]]) -> bool:

@@ -48,6 +48,24 @@ def test_a_month_of_many_parts_is_written_whole_again_at_its_next_addition(tmp_p
     assert sorted(p.name for p in (tmp_path / "ds" / "articles" / "month=2026-03").iterdir()) == sorted(f"{part}.parquet" for part in _parts(tmp_path / "ds")["2026-03"])
 
 
+def test_months_are_written_whole_again_a_few_at_a_time_the_most_divided_first(tmp_path, dask_scheduler, monkeypatch):
+    monkeypatch.setattr(additions, "MAX_PARTS", 2)
+    monkeypatch.setattr(additions, "MERGED_PER_BUILD", 1)
+    one, two = mixed_corpus(tmp_path)
+    build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+    seen = []
+    for day in (11, 12, 13):
+        for month in ("03", "04"):
+            daily = article(300 + 10 * day + int(month), publishedDateTime=f"2026-{month}-{day}T09:00:00Z", provider={"name": "Daily", "domain": "daily.test"})
+            write_old(two, f"daily/{month}-{day}.md", daily)
+        build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
+        parts = _parts(tmp_path / "ds")
+        seen.append((len(parts["2026-03"]), len(parts["2026-04"])))
+    # both reach two parts; then March (first of the two) is merged while April gains a third; then April, the most divided
+    assert seen == [(2, 2), (1, 3), (2, 1)]
+    assert_same_corpus(load_corpus(tmp_path / "ds"), load_corpus(one, two, cache=False))
+
+
 def test_files_parsed_again_with_the_rows_they_had_are_nothing_new(tmp_path, dask_scheduler):
     one, two = mixed_corpus(tmp_path)
     build_dataset(one, two, out=tmp_path / "ds", scheduler=dask_scheduler)
