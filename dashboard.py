@@ -21,9 +21,10 @@ from analytics.measure import metrics as m
 from analytics.measure import terms as tm
 from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters
-from analytics.measure.selection import UNITS, drawn_options, filtered_period
+from analytics.measure.selection import drawn_options, filtered_period
 from analytics.present import controls as ct
 from analytics.present import data_roots as dr
+from analytics.present import layout as ly
 from analytics.present import term_views as tv
 from analytics.present import views as vw
 from analytics.present.export import articles_table, csv_bytes, provenance_of
@@ -36,7 +37,6 @@ from analytics.store.dataset import dataset_version, is_dataset
 
 DEFAULT_DATA = Path(__file__).parent / "sample_data"
 URL = "query-params"
-ROWS_SHOWN = 1_000
 # Typing "AI" + Enter picks the topic AI: no fuzzy matches, no "Select all matches" on Enter.
 PICK = {"filter_mode": "contains", "select_all": False}
 Opened = Loaded | OpenDataset
@@ -145,39 +145,43 @@ class Page:
             "text/csv", key=f"dl_{name}", on_click="ignore",
         )
 
-    def panels(self, panels: dict, *, selectable: tuple[str, ...] = ()) -> dict[str, list[dict]]:
-        """Each (frame, figure) with its download; returns the points clicked on the selectable ones."""
-        clicked = {}
-        for name, (frame, figure) in panels.items():
-            figure = figure if figure is None else inert_labels(figure)  # names from documents stay text
-            if figure is None:
-                table(frame)
-            elif name in selectable:
-                event = st.plotly_chart(figure, width="stretch", key=name, on_select="rerun", selection_mode="points")
-                clicked[name] = list(event.selection.points) if event and event.selection else []
+    def draw(self, blocks: list[ly.Block]) -> dict[str, list[dict]]:
+        """Each block with its widget, in order; the points clicked on clickable charts, by panel name."""
+        clicked: dict[str, list[dict]] = {}
+        for block in blocks:
+            if isinstance(block, ly.Cards):
+                for column, card in zip(st.columns(len(block.cards)), block.cards):
+                    column.metric(*card)
+            elif isinstance(block, ly.Text):
+                TEXT[block.style](plain(block.text))  # every text as its characters: names from documents stay text
+            elif block.figure is None:
+                table(block.frame, block.columns or {})
+            elif block.clickable:
+                event = st.plotly_chart(inert_labels(block.figure), width="stretch", key=block.name, on_select="rerun", selection_mode="points")
+                clicked[block.name] = list(event.selection.points) if event and event.selection else []
             else:
-                st.plotly_chart(figure, width="stretch", key=name)
-            self.download(frame, name)
+                st.plotly_chart(inert_labels(block.figure), width="stretch", key=block.name)
+            if isinstance(block, ly.Panel) and block.download:
+                self.download(block.frame, block.name)
         return clicked
 
     def drill_period(self, frame: pd.DataFrame, points: list[dict], split: str | None) -> None:
         if points:
             sel = self.data.period_selection(self.filters, self.count_stories, points[0]["x"], self.options.granularity)
             rows, what = vw.drill_rows(sel, frame, points[0], granularity=self.options.granularity, split=split)
-            drill_down(rows, sel.counted[1], what, (sel.unit_one, sel.unit))
+            self.draw(ly.rows_blocks(rows, sel.counted[1], what, (sel.unit_one, sel.unit)))
 
 
+def table(frame: pd.DataFrame, spec: dict[str, object]) -> None:
+    """A table's first `layout.ROWS_SHOWN` rows with every column named for people (as `spec` says first)."""
+    config = {name: vw.column_label(name) for name in frame.columns} | columns(spec)
+    st.dataframe(frame.head(ly.ROWS_SHOWN), hide_index=True, width="stretch", column_config=config)
 
-def table(frame: pd.DataFrame, column_config: dict | None = None) -> None:
-    """A table with every column named for people (the given settings first)."""
-    config = {name: vw.column_label(name) for name in frame.columns} | (column_config or {})
-    st.dataframe(frame.head(ROWS_SHOWN), hide_index=True, width="stretch", column_config=config)
 
-
-def drill_down(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple[str, str] = ("article", "articles")) -> None:
-    """The articles (or first articles of stories) behind a selected bar or point."""
-    st.markdown(f"**{plural(len(rows), *unit)} behind {plain(what)}**")
-    table(m.top_stories(rows, topics, limit=ROWS_SHOWN), column_config=ARTICLE_COLUMNS)
+TEXT: dict[str, Callable[[str], object]] = {
+    ly.CAPTION: st.caption, ly.HEADING: st.subheader, ly.BULLET: lambda text: st.markdown(f"- {text}"), ly.LEAD: lambda text: st.markdown(f"**{text}**"),
+    ly.INFO: st.info, ly.WARNING: st.warning, ly.SUCCESS: st.success,
+}
 
 
 def columns(spec: dict[str, object]) -> dict[str, object]:
@@ -189,90 +193,48 @@ def columns(spec: dict[str, object]) -> dict[str, object]:
     return {name: made(*how) if isinstance(how, tuple) else how for name, how in spec.items()}
 
 
-ARTICLE_COLUMNS, STORY_COLUMNS, SPIKE_COLUMNS, MOVER_COLUMNS = map(columns, (vw.ARTICLE_TABLE, vw.STORY_TABLE, vw.SPIKE_TABLE, vw.MOVER_TABLE))
-
-
 def overview(p: Page) -> None:
     shown = p.model("overview", lambda: p.data.overview(p.filters, p.count_stories, p.options, p.split, p.colors))
-    view = shown.view
-    for column, card in zip(st.columns(len(shown.cards)), shown.cards):
-        column.metric(*card)
-    for line in shown.notes:
-        st.caption(line)
-    clicked = p.panels({"volume": (view.volume, view.figure)}, selectable=("volume",))
-    p.drill_period(view.volume, clicked["volume"], p.split)
-    if note := view.undated_note(p.count_stories):
-        st.caption(note)
-    heading, how = vw.spike_texts(len(view.spikes))
-    st.subheader(heading)
-    st.caption(how)
-    for line in vw.spike_lines(view.spikes, view.granularity, UNITS[p.count_stories][1]):
-        st.markdown(f"- {plain(line)}")
-    if len(view.spike_stories):
-        table(view.spike_stories, column_config=SPIKE_COLUMNS)
-        p.download(view.spike_stories, "spike-stories")
-    if len(shown.events):
-        st.subheader("Events in this period")
-        table(shown.events, column_config=ARTICLE_COLUMNS)
-        p.download(shown.events, "events")
+    clicked = p.draw(ly.overview_blocks(shown, p.count_stories))
+    p.drill_period(shown.view.volume, clicked["volume"], p.split)
 
 
 def outlets(p: Page) -> None:
     weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
     panels = p.model("outlets", lambda: vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted), weighted)
-    clicked = p.panels(panels, selectable=tuple(panels))
+    clicked = p.draw(ly.panels(panels, clickable=tuple(panels)))
     share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
     if points := clicked["outlet-share"]:
         rows, group = vw.outlet_rows(p.sel, share, points[0])
-        drill_down(rows, p.sel.counted[1], group, (p.sel.unit_one, p.sel.unit))
+        p.draw(ly.rows_blocks(rows, p.sel.counted[1], group, (p.sel.unit_one, p.sel.unit)))
     p.drill_period(by_period, clicked["outlets-by-period"], "provider")
 
 
 def topics_view(p: Page) -> None:
     panels = p.model("topics", lambda: vw.topic_view(p.sel, p.options, p.colors))
-    clicked = p.panels(panels, selectable=("topic-mix",))
+    clicked = p.draw([*ly.panels(panels, clickable=("topic-mix",)), ly.Text(vw.CONCENTRATION_NOTE)])
     p.drill_period(panels["topic-mix"][0], clicked["topic-mix"], "topic")
-    st.caption(vw.CONCENTRATION_NOTE)
 
 
 def quality_view(p: Page) -> None:
     view = p.model("quality", lambda: vw.quality_view(p.sel))
-    for column, card in zip(st.columns(3), view.cards()):
-        column.metric(*card)
-    clicked = p.panels({"quality-vs-heat": (view.points, view.figure), "quality-vs-heat-summary": (view.summary, None)}, selectable=("quality-vs-heat",))
-    if chosen := clicked["quality-vs-heat"]:
-        drill_down(vw.rows_of_points(p.sel, chosen), p.sel.t, "the selected points")
+    if chosen := p.draw(ly.quality_blocks(view))["quality-vs-heat"]:
+        p.draw(ly.rows_blocks(vw.rows_of_points(p.sel, chosen), p.sel.t, "the selected points"))
 
 
 def stories_view(p: Page) -> None:
-    view = p.model("stories", lambda: vw.story_view(p.sel, p.colors))
-    st.caption(view.caption(p.matches()))
-    table(view.stories, column_config=STORY_COLUMNS)
-    p.download(view.stories, "stories")
-    if view.timeline is not None:
-        p.panels({"story-timeline": (view.followers, view.timeline)})
-    st.subheader("Who else covered this")
-    st.caption(vw.OUTSIDE_NOTE)
-    p.panels({"outside-outlets": (view.outside, None)})
+    p.draw(ly.story_blocks(p.model("stories", lambda: vw.story_view(p.sel, p.colors)), p.matches()))
 
 
 def articles_view(p: Page) -> None:
-    shown = p.model("articles", lambda: m.top_stories(p.sel.a, p.sel.t, limit=ROWS_SHOWN))
-    st.caption(vw.articles_caption(p.matches(), len(shown)))
-    table(shown, column_config=ARTICLE_COLUMNS)
+    shown = p.model("articles", lambda: m.top_stories(p.sel.a, p.sel.t, limit=ly.ROWS_SHOWN))
+    p.draw([ly.Text(vw.articles_caption(p.matches(), len(shown))), ly.Panel("articles", shown, columns=vw.ARTICLE_TABLE, download=False)])
     p.download(lambda: articles_table(p.sel.a, p.sel.t), "articles")  # the same columns as `export --table articles`
 
 
 def changes_view(p: Page) -> None:
     least = st.slider("Smallest count worth calling a trend", 1, 20, 3, key="min_count", bind=URL)
-    view = p.model("changes", lambda: vw.change_view(p.sel, min_count=least), least)
-    st.caption(view.caption())
-    for by, heading, frame, quiet in view.sections():
-        st.subheader(heading)
-        table(frame, column_config=MOVER_COLUMNS)
-        if quiet:
-            st.caption(quiet)
-        p.download(frame, f"{by}-movers")
+    p.draw(ly.change_blocks(p.model("changes", lambda: vw.change_view(p.sel, min_count=least), least)))
 
 
 def compare_view(p: Page) -> None:
@@ -284,39 +246,26 @@ def compare_view(p: Page) -> None:
     if pair is None:
         st.info("Choose at least one outlet to compare against the rest.")
         return
-    p.panels(p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair))
+    p.draw(ly.panels(p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair)))
     panels = p.model("compare-terms", lambda: tv.compare_terms_panels(p.sel, pair, p.terms()), pair)
-    term_clicks(p, p.panels(panels, selectable=("compare-terms-a", "compare-terms-b")), everything=True)
+    term_clicks(p, p.draw(ly.panels(panels, clickable=("compare-terms-a", "compare-terms-b"))), everything=True)
 
 
 def terms_view(p: Page) -> None:
-    st.caption(tv.TERMS_NOTE)
     panels = p.model("terms", lambda: tv.terms_panels(p.sel, p.terms()))
-    for note in tv.empty_notes(panels):
-        st.info(note)
-    term_clicks(p, p.panels(panels, selectable=("top-terms", "distinctive-terms", "rising-terms")))
+    notes = [ly.Text(tv.TERMS_NOTE), *(ly.Text(note, ly.INFO) for note in tv.empty_notes(panels))]
+    term_clicks(p, p.draw(notes + ly.panels(panels, clickable=("top-terms", "distinctive-terms", "rising-terms"))))
 
 
 def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = False) -> None:
     """The articles using each clicked term: of the selection, or of the whole data (`everything`, for comparisons)."""
     for rows, what in tv.clicked_articles(p.sel, p.terms(), clicked, everything=everything):
-        drill_down(rows, p.sel.ws.corpus.topics, what)
+        p.draw(ly.rows_blocks(rows, p.sel.ws.corpus.topics, what))
 
 
 def data_health(p: Page) -> None:
-    corpus, notes = p.data.corpus, p.data.note_problems
-    for col, (label, value) in zip(st.columns(5), vw.health_counts(corpus, p.data.articles)):
-        col.metric(label, f"{value:,}")
-    if not notes.empty:
-        st.warning(f"{plural(len(notes), 'editor’s note')} in the annotations file could not be used:")
-        table(notes)
-    if corpus.problems.empty:
-        st.success("Every document loaded cleanly.")
-        return
-    tables = shared("health", (corpus.version,), lambda: vw.health_tables(corpus))
-    table(tables["by-severity"])
-    table(tables["by-file"])
-    p.panels({"problems": (tables["problems"], None)})
+    corpus = p.data.corpus
+    p.draw(shared("health", (corpus.version, p.data.articles), lambda: ly.health_blocks(corpus, p.data.note_problems, p.data.articles)))
 
 
 # The views the switcher offers, in its order; `?view=<name>` opens one, and only that one is computed and sent.
