@@ -227,9 +227,9 @@ def stories_view(p: Page) -> None:
 
 
 def articles_view(p: Page) -> None:
-    shown = p.model("articles", lambda: m.top_stories(p.sel.a, p.sel.t, limit=ly.ROWS_SHOWN))
+    shown = p.model("articles", lambda: m.top_stories(*p.data.rows(p.filters), limit=ly.ROWS_SHOWN))
     p.draw([ly.Text(vw.articles_caption(p.matches(), len(shown))), ly.Panel("articles", shown, columns=vw.ARTICLE_TABLE, download=False)])
-    p.download(lambda: articles_table(p.sel.a, p.sel.t), "articles")  # the same columns as `export --table articles`
+    p.download(lambda: articles_table(*p.data.rows(p.filters)), "articles")  # the same columns as `export --table articles`
 
 
 def changes_view(p: Page) -> None:

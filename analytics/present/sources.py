@@ -18,6 +18,8 @@ import pandas as pd
 
 from analytics.frames.corpus import Corpus
 from analytics.frames.workspace import Workspace
+from analytics.measure import dataset_rows as dr
+from analytics.measure import dataset_source
 from analytics.measure import metrics as m
 from analytics.measure.dataset_rows import SelectionTooLarge
 from analytics.measure.dataset_source import DatasetSource
@@ -39,7 +41,7 @@ class _Open:
     """What both kinds of open data share: one `Selection` per filters in a page run, and the Overview of its rows."""
 
     def __init__(self) -> None:
-        self._selections: dict[tuple, Selection] = {}
+        self._selections: dict[tuple, object] = {}  # a Selection, or (articles, topics) for `rows`
 
     def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
         """The selection of the filters, made once (a page asks for it to count, to caption and to draw)."""
@@ -58,6 +60,17 @@ class _Open:
     def matches(self, filters: Filters, count_stories: bool) -> int:
         """How many articles the filters keep."""
         return len(self.selection(filters, count_stories).a)
+
+    def rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The articles the filters keep and their topic rows, for a view that compares them with nothing (Articles)."""
+        key = ("rows", filters)
+        if key not in self._selections:
+            self._selections[key] = self._rows(filters)
+        return self._selections[key]
+
+    def _rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        sel = self.selection(filters)
+        return sel.a, sel.t
 
     def report_refusal(self, filters: Filters, count_stories: bool) -> str | None:
         """Why the meeting report of these filters cannot be made, or None when it can."""
@@ -162,6 +175,11 @@ class OpenDataset(_Open):
 
     def colors(self) -> dict[str, str]:
         return dv.colors(self.src)
+
+    def _rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Read alone, without the periods a window compares them with (a link to a month's Articles reads that month only)."""
+        picked = dr.select(self.src.reader, filters, max_rows=dataset_source.WINDOW_ROWS)  # what a view may hold
+        return picked.articles, picked.topics
 
     def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:
         """The selection over the window of rows the filters need (raises `SelectionTooLarge`)."""

@@ -18,6 +18,7 @@ from analytics.measure.selection import Selection
 from analytics.present import controls as ct
 from analytics.present import dataset_views as dv
 from analytics.present import views as vw
+from analytics.present.export import articles_table
 from analytics.present.sources import Loaded, OpenDataset
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -125,6 +126,16 @@ def test_a_window_gives_each_view_the_rows_of_the_whole_data(both):
         for mine, theirs in zip(vw.change_view(there, min_count=2).sections(), vw.change_view(here, min_count=2).sections()):
             assert mine[:2] == theirs[:2]
             assert_frame_equal(mine[2], theirs[2])
+
+
+def test_the_articles_view_reads_the_same_rows_without_a_window(both, sample_dataset):
+    loaded, _ = both
+    opened = OpenDataset(DatasetSource(sample_dataset))
+    for filters in filter_cases(loaded):
+        there, here = opened.rows(filters), loaded.rows(filters)
+        assert_frame_equal(m.top_stories(*there, limit=50), m.top_stories(*here, limit=50))
+        assert_frame_equal(articles_table(*there).reset_index(drop=True), articles_table(*here).reset_index(drop=True))
+    assert not opened.src._windows  # nor the periods they are compared with
 
 
 def test_a_window_keeps_the_dataset_dates_and_its_own_keys(both):
