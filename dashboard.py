@@ -217,9 +217,9 @@ def topics_view(p: Page) -> None:
 
 
 def quality_view(p: Page) -> None:
-    view = p.model("quality", lambda: vw.quality_view(p.sel))
-    if chosen := p.draw(ly.quality_blocks(view))["quality-vs-heat"]:
-        p.draw(ly.rows_blocks(vw.rows_of_points(p.sel, chosen), p.sel.t, "the selected points"))
+    articles, topics = p.data.rows(p.filters, vw.QUALITY_COLUMNS)  # compared with nothing: a dataset reads no window for it
+    if chosen := p.draw(ly.quality_blocks(p.model("quality", lambda: vw.quality_view(articles))))["quality-vs-heat"]:
+        p.draw(ly.rows_blocks(vw.rows_of_points(articles, chosen), topics, "the selected points"))
 
 
 def stories_view(p: Page) -> None:

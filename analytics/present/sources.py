@@ -61,14 +61,15 @@ class _Open:
         """How many articles the filters keep."""
         return len(self.selection(filters, count_stories).a)
 
-    def rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The articles the filters keep and their topic rows, for a view that compares them with nothing (Articles)."""
-        key = ("rows", filters)
+    def rows(self, filters: Filters, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The articles the filters keep (at least `columns` of them, when given) and their topic rows, for a view that
+        compares them with nothing (Articles, Quality vs heat)."""
+        key = ("rows", filters, tuple(columns or ()))
         if key not in self._selections:
-            self._selections[key] = self._rows(filters)
+            self._selections[key] = self._rows(filters, columns)
         return self._selections[key]
 
-    def _rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         sel = self.selection(filters)
         return sel.a, sel.t
 
@@ -176,9 +177,10 @@ class OpenDataset(_Open):
     def colors(self) -> dict[str, str]:
         return dv.colors(self.src)
 
-    def _rows(self, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Read alone, without the periods a window compares them with (a link to a month's Articles reads that month only)."""
-        picked = dr.select(self.src.reader, filters, max_rows=dataset_source.WINDOW_ROWS)  # what a view may hold
+    def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Read alone, without the periods a window compares them with (a link to a month's Articles reads that month
+        only), and only the columns asked for."""
+        picked = dr.select(self.src.reader, filters, columns=columns, max_rows=dataset_source.WINDOW_ROWS)  # what a view may hold
         return picked.articles, picked.topics
 
     def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:

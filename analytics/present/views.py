@@ -33,6 +33,8 @@ NO_MATCH = "No articles match these filters. Widen the date range or clear some 
 CONCENTRATION_NOTE = "Effective number of outlets = 1 / HHI (the sum of squared outlet shares): 1 means one outlet carries the topic alone."
 OUTSIDE_NOTE = "Outlets that keep appearing in the articles' related links but are not in this data."
 TIMELINE_STORIES = 10
+# What the Quality view draws and lists behind its points: a dataset reads only these columns for it.
+QUALITY_COLUMNS = [s.TITLE, s.PROVIDER_NAME, s.PUBLISHED_AT, s.QUALITY, s.HEAT, s.WEB_URL]
 
 # How the dashboard's tables show their columns: hidden (None), a label, or (kind, label) with
 # kind one of "wide" text, "when" (a UTC timestamp), "day", "score", "percent" (a share: 0.12 is 12%),
@@ -178,10 +180,10 @@ def health_counts(corpus: Corpus, loaded: int | None = None) -> list[tuple[str, 
     return [("Files seen", corpus.files_seen), ("Loaded", corpus.loaded if loaded is None else loaded), ("Skipped", corpus.skipped), ("Duplicates", corpus.duplicates), ("Ignored", corpus.ignored)]
 
 
-def rows_of_points(sel: Selection, points: list[dict]) -> pd.DataFrame:
+def rows_of_points(articles: pd.DataFrame, points: list[dict]) -> pd.DataFrame:
     """The articles behind chart points that carry their doc_id first in `customdata`."""
     ids = [point["customdata"][0] for point in points if point.get("customdata")]
-    return sel.a[sel.a[s.DOC_ID].isin(ids)]
+    return articles[articles[s.DOC_ID].isin(ids)]
 
 
 def top_groups(frame: pd.DataFrame) -> list[str]:
@@ -294,9 +296,9 @@ class Quality:
         ]
 
 
-def quality_view(sel: Selection) -> Quality:
-    """Quality against heat: the points, the summary numbers and the scatter."""
-    points, summary = m.quality_heat(sel.a), m.quality_heat_summary(sel.a)
+def quality_view(articles: pd.DataFrame) -> Quality:
+    """Quality against heat of the articles (a selection's `a`): the points, the summary numbers and the scatter."""
+    points, summary = m.quality_heat(articles), m.quality_heat_summary(articles)
     unscored = int(summary.set_index(m.METRIC).loc["Articles without both scores", m.VALUE])
     return Quality(points, summary, charts.quality_heat_figure(points, unscored=unscored))
 

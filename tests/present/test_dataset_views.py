@@ -17,6 +17,7 @@ from analytics.measure.filters import Filters, without_events
 from analytics.measure.selection import Selection
 from analytics.present import controls as ct
 from analytics.present import dataset_views as dv
+from analytics.present import layout as ly
 from analytics.present import views as vw
 from analytics.present.export import articles_table
 from analytics.present.sources import Loaded, OpenDataset
@@ -121,7 +122,7 @@ def test_a_window_gives_each_view_the_rows_of_the_whole_data(both):
         assert [(b.key, b.phrase(), len(b.articles)) for b in there.baselines] == [(b.key, b.phrase(), len(b.articles)) for b in here.baselines]
         for name in ("outlet-share", "outlets-by-period"):
             assert_frame_equal(vw.outlet_view(there, options, colors, weighted=False)[name][0], vw.outlet_view(here, options, colors, weighted=False)[name][0])
-        assert_frame_equal(vw.quality_view(there).summary, vw.quality_view(here).summary)
+        assert_frame_equal(vw.quality_view(there.a).summary, vw.quality_view(here.a).summary)
         assert_frame_equal(m.top_stories(there.a, there.t, limit=50), m.top_stories(here.a, here.t, limit=50))
         for mine, theirs in zip(vw.change_view(there, min_count=2).sections(), vw.change_view(here, min_count=2).sections()):
             assert mine[:2] == theirs[:2]
@@ -136,6 +137,19 @@ def test_the_articles_view_reads_the_same_rows_without_a_window(both, sample_dat
         assert_frame_equal(m.top_stories(*there, limit=50), m.top_stories(*here, limit=50))
         assert_frame_equal(articles_table(*there).reset_index(drop=True), articles_table(*here).reset_index(drop=True))
     assert not opened.src._windows  # nor the periods they are compared with
+
+
+def test_the_quality_view_reads_only_the_columns_it_shows(both, sample_dataset):
+    loaded, _ = both
+    opened = OpenDataset(DatasetSource(sample_dataset))
+    for filters in filter_cases(loaded):
+        (there, topics), (here, _) = opened.rows(filters, vw.QUALITY_COLUMNS), loaded.rows(filters, vw.QUALITY_COLUMNS)
+        assert set(there.columns) == {*vw.QUALITY_COLUMNS, m.s.DOC_ID, m.s.ARTICLE_KEY}
+        shown, expected = vw.quality_view(there), vw.quality_view(here)
+        assert_frame_equal(shown.points, expected.points)
+        assert_frame_equal(shown.summary, expected.summary)
+        behind = vw.rows_of_points(there, [{"customdata": [doc]} for doc in shown.points[m.s.DOC_ID].head(3)])
+        assert len(ly.rows_blocks(behind, topics, "the selected points")[1].frame) == min(3, len(shown.points))
 
 
 def test_a_window_keeps_the_dataset_dates_and_its_own_keys(both):

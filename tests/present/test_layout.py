@@ -78,7 +78,7 @@ def test_every_view_names_its_downloads_once(ws):
     sel = Selection(ws, Filters())
     views = [
         ly.overview_blocks(vw.overview_page(sel, m.MetricOptions(), None, {}), False),
-        ly.quality_blocks(vw.quality_view(sel)),
+        ly.quality_blocks(vw.quality_view(sel.a)),
         ly.story_blocks(vw.story_view(sel, {}), len(sel.a)),
         ly.change_blocks(vw.change_view(sel, min_count=2)),
         ly.health_blocks(ws.corpus, pd.DataFrame()),

@@ -77,7 +77,7 @@ def test_the_dashboards_texts_come_from_the_view_models(ws, colors):
 def test_clicked_points_and_bars_give_their_articles(ws, colors):
     sel = vw.Selection(ws, Filters())
     ids = sel.a[s.DOC_ID].head(3).tolist()
-    assert vw.rows_of_points(sel, [{"customdata": [i]} for i in ids] + [{}])[s.DOC_ID].tolist() == ids
+    assert vw.rows_of_points(sel.a, [{"customdata": [i]} for i in ids] + [{}])[s.DOC_ID].tolist() == ids
     share = vw.outlet_view(sel, m.MetricOptions(), colors, weighted=False)["outlet-share"][0]
     group = share[m.GROUP].iloc[0]
     rows, name = vw.outlet_rows(sel, share, {"customdata": [group]})

@@ -36,8 +36,8 @@ def _every_view(ws, filters: Filters, count_stories: bool) -> None:
         if len(share):
             vw.outlet_rows(sel, share, {"customdata": [share[m.GROUP].iloc[0]]})
     vw.topic_view(sel, options, colors)
-    quality = vw.quality_view(sel)
-    vw.rows_of_points(sel, [{"customdata": [doc]} for doc in quality.points[m.s.DOC_ID].head(3)])
+    quality = vw.quality_view(sel.a)
+    vw.rows_of_points(sel.a, [{"customdata": [doc]} for doc in quality.points[m.s.DOC_ID].head(3)])
     vw.story_view(sel, colors)
     m.top_stories(sel.a, sel.t, limit=None)
     vw.change_view(sel, min_count=1)
