@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import cached_property, lru_cache
@@ -54,7 +55,7 @@ class DatasetSource:
         self.rollups = dr.Rollups(folder)
         self.reader = dr.Reader(folder)  # one for every read: the manifest and each column's categories found once
         self._lock = threading.Lock()
-        self._windows: dict[tuple[Filters, ...], Workspace] = {}
+        self._windows: dict[tuple, Workspace | dr.Selection] = {}  # the last windows and rows read, most recent last
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -174,16 +175,26 @@ class DatasetSource:
         the dataset and the window. Raises `dataset_rows.SelectionTooLarge` past `max_rows` articles.
         """
         parts, max_rows = tuple(self.window_parts(filters, history=history)), max_rows or WINDOW_ROWS
+        return self._kept(parts, lambda: self._read_window(parts, max_rows))
+
+    def rows(self, filters: Filters, columns: list[str] | None = None) -> dr.Selection:
+        """The rows the filters keep (only `columns` of the articles, when given), read alone: for a view that compares
+        them with nothing. Kept as windows are; raises `dataset_rows.SelectionTooLarge` past `WINDOW_ROWS` articles."""
+        key = ("rows", filters, tuple(columns or ()))
+        return self._kept(key, lambda: dr.select(self.reader, filters, columns=columns, max_rows=WINDOW_ROWS))
+
+    def _kept(self, key: tuple, read: Callable[[], object]) -> object:
+        """What `read` gives, kept with the last `KEPT_WINDOWS` reads for every caller."""
         with self._lock:
-            if parts in self._windows:
-                self._windows[parts] = self._windows.pop(parts)  # most recently used last
-                return self._windows[parts]
-        ws = self._read_window(parts, max_rows)
+            if key in self._windows:
+                self._windows[key] = self._windows.pop(key)  # most recently used last
+                return self._windows[key]
+        found = read()
         with self._lock:
-            self._windows[parts] = ws
+            self._windows[key] = found
             while len(self._windows) > KEPT_WINDOWS:
                 del self._windows[next(iter(self._windows))]
-        return ws
+        return found
 
     def _read_window(self, parts: tuple[Filters, ...], max_rows: int) -> Workspace:
         read = [dr.select(self.reader, part, related=True, max_rows=max_rows) for part in parts]

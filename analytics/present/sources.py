@@ -18,8 +18,6 @@ import pandas as pd
 
 from analytics.frames.corpus import Corpus
 from analytics.frames.workspace import Workspace
-from analytics.measure import dataset_rows as dr
-from analytics.measure import dataset_source
 from analytics.measure import metrics as m
 from analytics.measure.dataset_rows import SelectionTooLarge
 from analytics.measure.dataset_source import DatasetSource
@@ -41,7 +39,7 @@ class _Open:
     """What both kinds of open data share: one `Selection` per filters in a page run, and the Overview of its rows."""
 
     def __init__(self) -> None:
-        self._selections: dict[tuple, object] = {}  # a Selection, or (articles, topics) for `rows`
+        self._selections: dict[tuple, Selection] = {}
 
     def selection(self, filters: Filters, count_stories: bool = False, *, history: bool = False) -> Selection:
         """The selection of the filters, made once (a page asks for it to count, to caption and to draw)."""
@@ -64,10 +62,7 @@ class _Open:
     def rows(self, filters: Filters, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The articles the filters keep (at least `columns` of them, when given) and their topic rows, for a view that
         compares them with nothing (Articles, Quality vs heat)."""
-        key = ("rows", filters, tuple(columns or ()))
-        if key not in self._selections:
-            self._selections[key] = self._rows(filters, columns)
-        return self._selections[key]
+        return self._rows(filters, columns)
 
     def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         sel = self.selection(filters)
@@ -179,8 +174,8 @@ class OpenDataset(_Open):
 
     def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Read alone, without the periods a window compares them with (a link to a month's Articles reads that month
-        only), and only the columns asked for."""
-        picked = dr.select(self.src.reader, filters, columns=columns, max_rows=dataset_source.WINDOW_ROWS)  # what a view may hold
+        only), and only the columns asked for; kept for the next runs as windows are."""
+        picked = self.src.rows(filters, columns)
         return picked.articles, picked.topics
 
     def _select(self, filters: Filters, count_stories: bool, history: bool) -> Selection:

@@ -136,7 +136,8 @@ def test_the_articles_view_reads_the_same_rows_without_a_window(both, sample_dat
         there, here = opened.rows(filters), loaded.rows(filters)
         assert_frame_equal(m.top_stories(*there, limit=50), m.top_stories(*here, limit=50))
         assert_frame_equal(articles_table(*there).reset_index(drop=True), articles_table(*here).reset_index(drop=True))
-    assert not opened.src._windows  # nor the periods they are compared with
+    assert all(key[0] == "rows" for key in opened.src._windows)  # no window: nor the periods they are compared with
+    assert opened.src.rows(filter_cases(loaded)[-1]) is opened.src.rows(filter_cases(loaded)[-1])  # kept for the next run
 
 
 def test_the_quality_view_reads_only_the_columns_it_shows(both, sample_dataset):
