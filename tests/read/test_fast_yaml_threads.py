@@ -37,18 +37,29 @@ def on_threads(load: str) -> str:
 
 
 def test_yaml_rs_loaded_by_a_thread_that_ended_crashes_the_process():
-    """What the reader guards against, shown with yaml_rs alone: if this passes one day, the guard can go."""
-    crashed = run("""
-        import importlib, threading
+    """What the reader guards against, shown with yaml_rs alone: if this passes one day, the guard can go.
+
+    Whether a run crashes depends on what the freed memory holds by then: one run of the whole
+    suite did not, so the program gets three tries.
+    """
+    program = """
+        import importlib, os, threading, time
         loaded = {}
-        first = threading.Thread(target=lambda: loaded.setdefault("yaml_rs", importlib.import_module("yaml_rs")))
+        first = threading.Thread(target=lambda: loaded.update(yaml_rs=importlib.import_module("yaml_rs"), tid=threading.get_native_id()))
         first.start()
         first.join()
+        while os.path.exists(f"/proc/self/task/{loaded['tid']}"):  # ended for the system too: `join` returns before
+            time.sleep(0.01)                                      # the thread's own clean-up has run
         second = threading.Thread(target=lambda: loaded["yaml_rs"].loads("a: 1\\n"))
         second.start()
         second.join()
-    """)
-    assert crashed.returncode == -11, crashed.stderr
+    """
+    outcomes = []
+    for _ in range(3):
+        outcomes.append(run(program))
+        if outcomes[-1].returncode == -11:
+            break
+    assert outcomes[-1].returncode == -11, [(done.returncode, done.stderr[-300:]) for done in outcomes]
 
 
 @pytest.mark.parametrize(
