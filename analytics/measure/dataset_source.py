@@ -8,7 +8,8 @@ articles themselves gets a *window*: the rows the filters keep, read through Duc
 the start of the earliest period the selection is compared with (the same period a year before)
 to the selection's end, so every comparison a view makes falls inside it and each view model
 works on it unchanged. The spikes' history needs every earlier period: `window(history=True)`.
-A window of more than `WINDOW_ROWS` articles raises `SelectionTooLarge` (it would take
+A view that compares with nothing reads just the rows the filters keep (`rows`). A window (or
+rows) of more than `WINDOW_ROWS` articles raises `SelectionTooLarge` (it would take
 gigabytes as frames): the view asks for narrower filters instead.
 
 Within a window, stories are grouped from the window's own articles and related links, and

@@ -3,9 +3,10 @@
 Both answer the same questions — what the sidebar offers, the colours, the header, how many
 articles the filters keep, a `Selection` for the views, the Overview — so the page is written
 once. A loaded workspace answers everything from its frames. A dataset answers the sidebar, the
-header and (when its rollups can) the Overview from its manifest and rollups, and gives the other
-views a `Selection` over a window of rows (`measure.dataset_source`); a window too large for
-memory raises `SelectionTooLarge`, which the page shows as a request for narrower filters.
+header and (when its rollups can) the Overview from its manifest and rollups, gives the views
+that compare with nothing the rows the filters keep (`rows`) and the others a `Selection` over a
+window of rows (`measure.dataset_source`); rows too many for memory raise `SelectionTooLarge`,
+which the page shows as a request for narrower filters.
 """
 
 from __future__ import annotations
