@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 
@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from analytics import schema as s
 from analytics.read.ingest import Problem, RawDocument, read_document
-from analytics.read.lifetime import worker_start
+from analytics.read.lifetime import interrupts_held, worker_start
 from analytics.read.urls import canonical_url
 from analytics.read.validate import Record, validate_document
 
@@ -266,14 +266,27 @@ def _parse_in_pool(chunks: list[list[str]], args: tuple, workers: int, finished:
     except OSError:
         return  # no processes to be had: the caller parses everything in-process
     try:
-        futures = {pool.submit(parse_chunk, chunk, *args): index for index, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            finished(futures[future], future.result())
+        with interrupts_held() as check_for_ctrl_c:  # Ctrl-C raised between results only: never inside the pool's code
+            futures = {pool.submit(parse_chunk, chunk, *args): index for index, chunk in enumerate(chunks)}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished(futures[future], future.result())
+                check_for_ctrl_c()
     except BrokenProcessPool:
         pass  # a worker died (killed for memory, say): the caller parses what is left in-process
     except BaseException:  # Ctrl-C or an error here: stop the workers now, not after their chunks
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.kill()
+        for process in processes:
+            process.join()
+        # A worker killed while it sent a result leaves half a message, and the pool's thread would
+        # wait for the rest for ever (2 of 10 runs of tests/read/test_lifetime.py hung so). With no
+        # writer left it reads the pipe's end instead, finds the pool broken and stops.
+        with contextlib.suppress(AttributeError, OSError):
+            pool._result_queue._writer.close()
         # The killed workers' pipes are broken; a BrokenPipeError from shutting the pool down must
         # not take the place of the Ctrl-C (the command line would take it for `| head` and exit 0).
         with contextlib.suppress(OSError):
