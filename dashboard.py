@@ -168,8 +168,7 @@ class Page:
     def drill_period(self, frame: pd.DataFrame, points: list[dict], split: str | None) -> None:
         if points:
             sel = self.data.period_selection(self.filters, self.count_stories, points[0]["x"], self.options.granularity)
-            rows, what = vw.drill_rows(sel, frame, points[0], granularity=self.options.granularity, split=split)
-            self.draw(ly.rows_blocks(rows, sel.counted[1], what, (sel.unit_one, sel.unit)))
+            self.draw(ly.period_rows_blocks(sel, frame, points[0], granularity=self.options.granularity, split=split))
 
 
 def table(frame: pd.DataFrame, spec: dict[str, object]) -> None:
@@ -202,17 +201,15 @@ def overview(p: Page) -> None:
 def outlets(p: Page) -> None:
     weighted = st.toggle("Weight by summed heat", key="weighted", bind=URL)
     panels = p.model("outlets", lambda: vw.outlet_view(p.sel, p.options, p.colors, weighted=weighted), weighted)
-    clicked = p.draw(ly.panels(panels, clickable=tuple(panels)))
-    share, by_period = panels["outlet-share"][0], panels["outlets-by-period"][0]
+    clicked = p.draw(ly.outlet_blocks(panels))
     if points := clicked["outlet-share"]:
-        rows, group = vw.outlet_rows(p.sel, share, points[0])
-        p.draw(ly.rows_blocks(rows, p.sel.counted[1], group, (p.sel.unit_one, p.sel.unit)))
-    p.drill_period(by_period, clicked["outlets-by-period"], "provider")
+        p.draw(ly.outlet_rows_blocks(p.sel, panels["outlet-share"][0], points[0]))
+    p.drill_period(panels["outlets-by-period"][0], clicked["outlets-by-period"], "provider")
 
 
 def topics_view(p: Page) -> None:
     panels = p.model("topics", lambda: vw.topic_view(p.sel, p.options, p.colors))
-    clicked = p.draw([*ly.panels(panels, clickable=("topic-mix",)), ly.Text(vw.CONCENTRATION_NOTE)])
+    clicked = p.draw(ly.topic_blocks(panels))
     p.drill_period(panels["topic-mix"][0], clicked["topic-mix"], "topic")
 
 
@@ -228,7 +225,7 @@ def stories_view(p: Page) -> None:
 
 def articles_view(p: Page) -> None:
     shown = p.model("articles", lambda: m.top_stories(*p.data.rows(p.filters), limit=ly.ROWS_SHOWN))
-    p.draw([ly.Text(vw.articles_caption(p.matches(), len(shown))), ly.Panel("articles", shown, columns=vw.ARTICLE_TABLE, download=False)])
+    p.draw(ly.articles_blocks(shown, p.matches()))
     p.download(lambda: articles_table(*p.data.rows(p.filters)), "articles")  # the same columns as `export --table articles`
 
 
@@ -244,23 +241,16 @@ def compare_view(p: Page) -> None:
         chosen = st.multiselect("Outlets (A)", offer.outlets, default=[offer.busiest_outlet], format_func=offer.outlet_labels.get, key="cmp_outlets", bind=URL)
     pair = vw.comparison_for(p.sel, mode, chosen)
     if pair is None:
-        st.info("Choose at least one outlet to compare against the rest.")
+        st.info(vw.NO_OUTLET)
         return
-    p.draw(ly.panels(p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair)))
-    panels = p.model("compare-terms", lambda: tv.compare_terms_panels(p.sel, pair, p.terms()), pair)
-    term_clicks(p, p.draw(ly.panels(panels, clickable=("compare-terms-a", "compare-terms-b"))), everything=True)
+    sides = p.model("compare", lambda: vw.compare_view(p.sel, pair, p.options), pair)
+    clicked = p.draw(ly.compare_blocks(sides, p.model("compare-terms", lambda: tv.compare_terms_panels(p.sel, pair, p.terms()), pair)))
+    p.draw(ly.term_rows_blocks(p.sel, p.terms(), clicked, everything=True))
 
 
 def terms_view(p: Page) -> None:
-    panels = p.model("terms", lambda: tv.terms_panels(p.sel, p.terms()))
-    notes = [ly.Text(tv.TERMS_NOTE), *(ly.Text(note, ly.INFO) for note in tv.empty_notes(panels))]
-    term_clicks(p, p.draw(notes + ly.panels(panels, clickable=("top-terms", "distinctive-terms", "rising-terms"))))
-
-
-def term_clicks(p: Page, clicked: dict[str, list[dict]], *, everything: bool = False) -> None:
-    """The articles using each clicked term: of the selection, or of the whole data (`everything`, for comparisons)."""
-    for rows, what in tv.clicked_articles(p.sel, p.terms(), clicked, everything=everything):
-        p.draw(ly.rows_blocks(rows, p.sel.ws.corpus.topics, what))
+    clicked = p.draw(ly.term_blocks(p.model("terms", lambda: tv.terms_panels(p.sel, p.terms()))))
+    p.draw(ly.term_rows_blocks(p.sel, p.terms(), clicked))
 
 
 def data_health(p: Page) -> None:

@@ -15,7 +15,9 @@ import plotly.graph_objects as go
 
 from analytics.frames.corpus import Corpus
 from analytics.measure import metrics as m
+from analytics.measure import terms as tm
 from analytics.measure.selection import UNITS
+from analytics.present import term_views as tv
 from analytics.present import views as vw
 from analytics.present.report_format import plural
 
@@ -82,6 +84,49 @@ def rows_blocks(rows: pd.DataFrame, topics: pd.DataFrame, what: str, unit: tuple
     """The articles (or first articles of stories) behind a clicked bar, point or term, as their table, most read first."""
     shown = m.top_stories(rows, topics, limit=ROWS_SHOWN)
     return [Text(f"{plural(len(rows), *unit)} behind {what}", LEAD), Panel("behind", shown, columns=vw.ARTICLE_TABLE, download=False)]
+
+
+def period_rows_blocks(sel: vw.Selection, frame: pd.DataFrame, point: dict, *, granularity: str, split: str | None) -> list[Block]:
+    """The counted articles behind a clicked bar of a period chart drawn from `frame`."""
+    rows, what = vw.drill_rows(sel, frame, point, granularity=granularity, split=split)
+    return rows_blocks(rows, sel.counted[1], what, (sel.unit_one, sel.unit))
+
+
+def outlet_rows_blocks(sel: vw.Selection, share: pd.DataFrame, point: dict) -> list[Block]:
+    """The counted articles of the outlet behind a clicked outlet-share bar."""
+    rows, outlet = vw.outlet_rows(sel, share, point)
+    return rows_blocks(rows, sel.counted[1], outlet, (sel.unit_one, sel.unit))
+
+
+def term_rows_blocks(sel: vw.Selection, matrix: tm.TermMatrix, clicked: dict[str, list[dict]], *, everything: bool = False) -> list[Block]:
+    """The articles using each clicked term: of the selection, or of the whole data (`everything`, for comparisons)."""
+    return [block for rows, what in tv.clicked_articles(sel, matrix, clicked, everything=everything) for block in rows_blocks(rows, sel.ws.corpus.topics, what)]
+
+
+def outlet_blocks(found: dict[str, tuple[pd.DataFrame, go.Figure]]) -> list[Block]:
+    """Outlet share and who drove coverage when (`views.outlet_view`), both clickable."""
+    return panels(found, clickable=tuple(found))
+
+
+def topic_blocks(found: dict[str, tuple[pd.DataFrame, go.Figure]]) -> list[Block]:
+    """The topic views (`views.topic_view`), the mix clickable, and how concentration is measured."""
+    return [*panels(found, clickable=("topic-mix",)), Text(vw.CONCENTRATION_NOTE)]
+
+
+def term_blocks(found: dict[str, tuple[pd.DataFrame, go.Figure]]) -> list[Block]:
+    """How terms are found, a note for each empty list, and the term charts (`term_views.terms_panels`), clickable."""
+    notes = [Text(tv.TERMS_NOTE), *(Text(note, INFO) for note in tv.empty_notes(found))]
+    return notes + panels(found, clickable=("top-terms", "distinctive-terms", "rising-terms"))
+
+
+def compare_blocks(sides: dict[str, tuple[pd.DataFrame, go.Figure | None]], terms: dict[str, tuple[pd.DataFrame, go.Figure]]) -> list[Block]:
+    """A against B (`views.compare_view`), then the terms of each side (`term_views.compare_terms_panels`), clickable."""
+    return panels(sides) + panels(terms, clickable=("compare-terms-a", "compare-terms-b"))
+
+
+def articles_blocks(shown: pd.DataFrame, total: int) -> list[Block]:
+    """How many articles are listed, and the first of them (the download, of them all, is the caller's)."""
+    return [Text(vw.articles_caption(total, len(shown))), Panel("articles", shown, columns=vw.ARTICLE_TABLE, download=False)]
 
 
 def quality_blocks(view: vw.Quality) -> list[Block]:

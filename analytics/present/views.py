@@ -29,6 +29,7 @@ from analytics.present.report_format import label_periods, period_start_text, pl
 OUTLETS_VS_REST = "outlets"
 PERIOD_VS_PREVIOUS = "period"
 COMPARE_MODES = {OUTLETS_VS_REST: "chosen outlets against the rest", PERIOD_VS_PREVIOUS: "this period against the one before"}
+NO_OUTLET = "Choose at least one outlet to compare against the rest."
 NO_MATCH = "No articles match these filters. Widen the date range or clear some filters in the sidebar."
 CONCENTRATION_NOTE = "Effective number of outlets = 1 / HHI (the sum of squared outlet shares): 1 means one outlet carries the topic alone."
 OUTSIDE_NOTE = "Outlets that keep appearing in the articles' related links but are not in this data."

@@ -88,3 +88,27 @@ def test_every_view_names_its_downloads_once(ws):
         downloads = [block.name for block in blocks if isinstance(block, ly.Panel) and block.download]
         assert len(downloads) == len(set(downloads)) and all(isinstance(b, ly.Text | ly.Cards | ly.Panel) for b in blocks)
         assert all(isinstance(block.text, str) and block.style in ly.STYLES for block in blocks if isinstance(block, ly.Text))
+
+
+def test_a_click_lists_the_articles_behind_it_under_a_lead_line(ws):
+    sel = Selection(ws, Filters())
+    options = m.MetricOptions(granularity="month")
+    mix = vw.topic_view(sel, options, {})["topic-mix"][0]
+    row = mix.iloc[0]
+    blocks = ly.period_rows_blocks(sel, mix, {"x": row[m.PERIOD], "customdata": [row[m.GROUP]]}, granularity="month", split="topic")
+    assert names(blocks) == [ly.LEAD, "behind"] and blocks[0].text.startswith(f"{int(row[m.COUNT]):,} article")
+    share = vw.outlet_view(sel, options, {}, weighted=False)["outlet-share"][0]
+    outlet = share[m.GROUP].iloc[0]
+    blocks = ly.outlet_rows_blocks(sel, share, {"customdata": [outlet]})
+    assert blocks[0].text.endswith(f"behind {outlet}") and set(blocks[1].frame[s.PROVIDER_NAME]) == {outlet}
+
+
+def test_each_view_says_which_charts_take_clicks(ws):
+    sel = Selection(ws, Filters())
+    options = m.MetricOptions()
+    clickable = {
+        "outlets": [b.name for b in ly.outlet_blocks(vw.outlet_view(sel, options, {}, weighted=False)) if b.clickable],
+        "topics": [b.name for b in ly.topic_blocks(vw.topic_view(sel, options, {})) if isinstance(b, ly.Panel) and b.clickable],
+    }
+    assert clickable == {"outlets": ["outlet-share", "outlets-by-period"], "topics": ["topic-mix"]}
+    assert ly.topic_blocks(vw.topic_view(sel, options, {}))[-1] == ly.Text(vw.CONCENTRATION_NOTE)
