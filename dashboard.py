@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -214,8 +215,9 @@ def topics_view(p: Page) -> None:
 
 
 def quality_view(p: Page) -> None:
-    articles, topics = p.data.rows(p.filters, vw.QUALITY_COLUMNS)  # compared with nothing: a dataset reads no window for it
-    if chosen := p.draw(ly.quality_blocks(p.model("quality", lambda: vw.quality_view(articles))))["quality-vs-heat"]:
+    rows = partial(p.data.rows, p.filters, vw.QUALITY_COLUMNS)  # compared with nothing: a dataset reads no window for it
+    if chosen := p.draw(ly.quality_blocks(p.model("quality", lambda: vw.quality_view(rows()[0]))))["quality-vs-heat"]:
+        articles, topics = rows()
         p.draw(ly.rows_blocks(vw.rows_of_points(articles, chosen), topics, "the selected points"))
 
 

@@ -82,11 +82,6 @@ def select(
     return Selection(articles, children["topics"], children["related"])
 
 
-def count_articles(folder: str | os.PathLike[str] | Reader, filters: Filters = Filters()) -> int:
-    """How many articles of the dataset pass `filters` (what `select` would read)."""
-    return _count(reader_of(folder), filters)
-
-
 def _count(reader: Reader, filters: Filters, within: list[tuple[date, date]] | None = None) -> int:
     where, params = _where(filters, within=within)
     return int(reader.sql(f"SELECT count(*) FROM {reader.plain('articles')} WHERE {where}", params).fetchone()[0])  # no row positions needed

@@ -120,7 +120,7 @@ class DatasetSource:
     def note_problems(self) -> pd.DataFrame:
         return self._insights.note_problems
 
-    @lru_cache(maxsize=4)  # noqa: B019 - one source per dataset, kept as long as the program runs
+    @lru_cache(maxsize=16)  # noqa: B019 - one source per dataset, kept as long as the program runs; a page asks for up to 10
     def rollup_rows(self, filters: Filters) -> dr.RollupRows:
         """The rollups of the articles the filters keep: the stored ones, or for topic, score and text filters the
         rollups of the selected rows, summed by DuckDB where they lie (whatever their number)."""

@@ -63,24 +63,18 @@ class _Open:
     def rows(self, filters: Filters, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The articles the filters keep (at least `columns` of them, when given) and their topic rows, for a view that
         compares them with nothing (Articles, Quality vs heat)."""
-        return self._rows(filters, columns)
-
-    def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         sel = self.selection(filters)
         return sel.a, sel.t
 
     def report_refusal(self, filters: Filters, count_stories: bool) -> str | None:
         """Why the meeting report of these filters cannot be made, or None when it can."""
-        return None if self.report_fits(filters, count_stories) else REPORT_TOO_LARGE
+        return None  # every article is in memory
 
     def report(self, filters: Filters, count_stories: bool, options: m.MetricOptions, terms: Callable[[Selection], TermMatrix]) -> bytes:
         """The meeting report of what the page shows, as HTML bytes; counting stories, its spikes are judged against the rows
         of every earlier period. `terms` gives a selection's document-term matrix (a long-running program keeps them)."""
         sel = self.selection(filters, count_stories, history=count_stories)
         return report_html(sel.ws.corpus, options=options, selection=sel, term_matrix=terms(sel)).encode("utf-8")
-
-    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
-        return True
 
 
 class Loaded(_Open):
@@ -159,9 +153,10 @@ class OpenDataset(_Open):
     def note_problems(self) -> pd.DataFrame:
         return self.src.note_problems
 
-    def report_fits(self, filters: Filters, count_stories: bool) -> bool:
-        """Whether the report's rows fit in a window (every period up to the end when counting stories, for the spikes)."""
-        return self.src.fits(filters, history=count_stories)
+    def report_refusal(self, filters: Filters, count_stories: bool) -> str | None:
+        """Why the report cannot be made: its rows (every period up to the end when counting stories, for the spikes) would
+        not fit in a window; None when they would."""
+        return None if self.src.fits(filters, history=count_stories) else REPORT_TOO_LARGE
 
     def period_selection(self, filters: Filters, count_stories: bool, start: object, granularity: str) -> Selection:
         """The selection a click on one period's bar reads its articles from: that period's rows only."""
@@ -173,7 +168,7 @@ class OpenDataset(_Open):
     def colors(self) -> dict[str, str]:
         return dv.colors(self.src)
 
-    def _rows(self, filters: Filters, columns: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def rows(self, filters: Filters, columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Read alone, without the periods a window compares them with (a link to a month's Articles reads that month
         only), and only the columns asked for; kept for the next runs as windows are."""
         picked = self.src.rows(filters, columns)

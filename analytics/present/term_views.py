@@ -88,6 +88,8 @@ def clicked_term(points: list[dict]) -> str | None:
 
 def clicked_articles(sel: Selection, matrix: tm.TermMatrix, clicked: dict[str, list[dict]], *, everything: bool = False) -> list[tuple[pd.DataFrame, str]]:
     """The articles using each clicked term, with a phrase naming it: of the selection, or of the whole data (`everything`, for comparisons)."""
-    rows = sel.ws.corpus.articles if everything else sel.a
     terms = [term for points in clicked.values() if (term := clicked_term(points))]
+    if not terms:
+        return []  # no click: the articles are not filtered for nothing
+    rows = sel.ws.corpus.articles if everything else sel.a
     return [(tm.articles_using(matrix, rows, term), f"“{term}”") for term in terms]
