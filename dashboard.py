@@ -22,7 +22,6 @@ from analytics.measure import metrics as m
 from analytics.measure import terms as tm
 from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters
-from analytics.measure.selection import drawn_options, filtered_period
 from analytics.present import controls as ct
 from analytics.present import data_roots as dr
 from analytics.present import layout as ly
@@ -185,12 +184,8 @@ TEXT: dict[str, Callable[[str], object]] = {
 
 
 def columns(spec: dict[str, object]) -> dict[str, object]:
-    """A table's column settings (`views.ARTICLE_TABLE` and the like) as Streamlit's column configs (`views.COLUMN_KINDS`)."""
-    def made(kind: str, label: str) -> object:
-        kind_name, settings = vw.COLUMN_KINDS[kind]
-        return getattr(st.column_config, kind_name)(label, **settings)
-
-    return {name: made(*how) if isinstance(how, tuple) else how for name, how in spec.items()}
+    """A table's column settings (`views.ARTICLE_TABLE` and the like) as Streamlit's column configs."""
+    return {name: getattr(st.column_config, how[0])(how[1], **how[2]) if isinstance(how, tuple) else how for name, how in vw.column_settings(spec).items()}
 
 
 def overview(p: Page) -> None:
@@ -295,18 +290,15 @@ def main() -> None:
         return
     offer = shared("choices", (data.version,), data.choices)
     filters, view, notices = sidebar(offer)
-    options, finer = drawn_options(filtered_period(filters, data.span), view.options)
-    p = Page(data, filters, view, options, shared("colors", (data.version,), data.colors), offer)
-    refused = shared("report-refusal", (data.version, filters, view.count_stories), lambda: data.report_refusal(filters, view.count_stories))
+    head = shared("header", (data.version, filters, view, path), lambda: data.header(filters, view, path))
+    p = Page(data, filters, view, head.options, shared("colors", (data.version,), data.colors), offer)
     st.sidebar.download_button(
         "Download meeting report", lambda: data.report(filters, view.count_stories, view.options, p.terms), report_name(data.corpus, filters, data.span),
-        "text/html", key="dl_report", on_click="ignore", type="primary", disabled=refused is not None, help=refused,
+        "text/html", key="dl_report", on_click="ignore", type="primary", disabled=head.report_refusal is not None, help=head.report_refusal,
     )
     for notice in notices:
         st.warning(plain(notice), icon=":material/link:")  # names values from the link: shown as text
-    st.caption(plain(shared("caption", (data.version, filters, view.count_stories, path), lambda: data.caption(filters, view.count_stories, path))))
-    if finer:
-        st.caption(finer)
+    p.draw([ly.Text(line) for line in (head.caption, head.finer) if line])
     render = VIEWS[st.segmented_control("View", list(VIEWS), default="Overview", required=True, key="view", bind=URL, label_visibility="collapsed")]
     try:
         if render is not data_health and not p.matches():

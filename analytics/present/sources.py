@@ -12,6 +12,7 @@ which the page shows as a request for narrower filters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
 
@@ -23,7 +24,7 @@ from analytics.measure import metrics as m
 from analytics.measure.dataset_rows import SelectionTooLarge
 from analytics.measure.dataset_source import DatasetSource
 from analytics.measure.filters import Filters, outlet_names
-from analytics.measure.selection import Selection
+from analytics.measure.selection import Selection, drawn_options, filtered_period
 from analytics.measure.terms import TermMatrix
 from analytics.present import charts
 from analytics.present import controls as ct
@@ -34,6 +35,17 @@ from analytics.present.report import report_html
 __all__ = ["REPORT_TOO_LARGE", "Loaded", "OpenDataset", "SelectionTooLarge"]
 
 REPORT_TOO_LARGE = "The report needs more articles than fit in memory for these filters: narrow the dates, outlets or topics."
+
+
+@dataclass(frozen=True)
+class Header:
+    """The page's header line, why its period is drawn finer (if it is), the options its charts use, and why the report
+    cannot be made (None when it can)."""
+
+    caption: str
+    finer: str | None
+    options: m.MetricOptions
+    report_refusal: str | None
 
 
 class _Open:
@@ -65,6 +77,11 @@ class _Open:
         compares them with nothing (Articles, Quality vs heat)."""
         sel = self.selection(filters)
         return sel.a, sel.t
+
+    def header(self, filters: Filters, view: ct.ViewChoices, source: str) -> Header:
+        """What the page says above its views, and the options its charts are drawn with (a finer period for short dates)."""
+        options, finer = drawn_options(filtered_period(filters, self.span), view.options)
+        return Header(self.caption(filters, view.count_stories, source), finer, options, self.report_refusal(filters, view.count_stories))
 
     def report_refusal(self, filters: Filters, count_stories: bool) -> str | None:
         """Why the meeting report of these filters cannot be made, or None when it can."""

@@ -73,6 +73,11 @@ COLUMN_LABELS = {
 }
 
 
+def column_settings(spec: dict[str, object]) -> dict[str, object]:
+    """A table spec with each (kind, label) column made (column type, label, settings) by `COLUMN_KINDS`; labels and None kept."""
+    return {name: (COLUMN_KINDS[how[0]][0], how[1], COLUMN_KINDS[how[0]][1]) if isinstance(how, tuple) else how for name, how in spec.items()}
+
+
 def column_label(name: object) -> str:
     """A column's name for people: a known label, else the name written out."""
     text = str(name)

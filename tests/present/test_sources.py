@@ -8,6 +8,7 @@ from analytics.measure import metrics as m
 from analytics.measure import selection
 from analytics.measure import terms as tm
 from analytics.measure.filters import Filters
+from analytics.present import controls as ct
 from analytics.present.sources import Loaded
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -36,3 +37,13 @@ def test_the_report_of_a_loaded_folder_is_made_from_the_page_selection():
     assert html.startswith(b"<!") and b"News Coverage" in html
     assert asked == [data.selection(Filters(), False)]  # the page's own selection, made once
     assert data.report_refusal(Filters(), False) is None
+
+
+def test_the_header_says_what_is_shown_and_how_it_is_drawn():
+    data = Loaded(open_workspace(SAMPLE, cache=False))
+    view = ct.view_choices(None, "month", 8, 0, "none")
+    september = Filters(start=date(2026, 9, 1), end=date(2026, 9, 30))
+    head = data.header(september, view, "here")
+    assert head.caption == data.caption(september, False, "here") and head.report_refusal is None
+    assert head.options.granularity == "week" and head.finer == "Sep 2026 is a single month, so it is shown by week."
+    assert data.header(Filters(), view, "here").finer is None
